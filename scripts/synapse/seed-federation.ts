@@ -1,0 +1,121 @@
+// Seeds federation destinations: real failures via to-device probes (§6.5) and deterministic SQLite rows (§6.4).
+import { DatabaseSync } from 'node:sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SeedClient } from './internal/client.ts';
+import { matrixRequest } from './internal/matrix.ts';
+
+/**
+ * IP-literal server names on loopback: no DNS, no .well-known, and Synapse's default ip_range_blacklist
+ * refuses 127.0.0.0/8, so the "send" fails inside Synapse and nothing leaves the machine.
+ */
+export const PROBE_DESTINATIONS = ['127.0.0.2:9', '127.0.0.3:9', '127.0.0.4:9'] as const;
+
+export interface DestinationTimings {
+  destination: string;
+  failure_ts: number | null;
+  retry_last_ts: number | null;
+  retry_interval: number | null;
+  last_successful_stream_ordering: number | null;
+}
+
+export interface SeededDestination extends DestinationTimings {
+  rooms: { roomId: string; streamOrdering: number }[];
+}
+
+/** A fixed epoch (2023-11-14T22:13:20Z) so seeded timings are identical on every machine. */
+const T0 = 1_700_000_000_000;
+
+type RoomPicker = (index: number) => string;
+
+/**
+ * ≥ 12 rows for pagination and ordering: ties, NULLs, a port, an IPv6 literal and an upper-case name (byte order).
+ * Every row with rooms has last_successful_stream_ordering ≥ their stream_ordering, so Synapse's catch-up loop
+ * (transactions.py get_catch_up_outstanding_destinations) never tries to reach these made-up names.
+ */
+function deterministicDestinations(room: RoomPicker): SeededDestination[] {
+  const row = (destination: string, failure: number | null, retryLast: number | null, interval: number | null,
+    lastOk: number | null, rooms: SeededDestination['rooms'] = []): SeededDestination => ({
+    destination, failure_ts: failure, retry_last_ts: retryLast, retry_interval: interval,
+    last_successful_stream_ordering: lastOk, rooms,
+  });
+  const manyRooms = Array.from({ length: 7 }, (_, index) => ({ roomId: room(index), streamOrdering: 1000 + index }));
+  return [
+    row('alpha.seed.invalid', null, 0, 0, 900, [
+      { roomId: room(0), streamOrdering: 100 }, { roomId: room(9), streamOrdering: 200 }, { roomId: room(5), streamOrdering: 300 },
+    ]),
+    row('bravo.seed.invalid', T0 + 5000, T0 + 5000, 600_000, null),
+    row('charlie.seed.invalid', T0 + 5000, T0 + 5000, 1_200_000, 400, [{ roomId: room(0), streamOrdering: 350 }]),
+    row('delta.seed.invalid:8448', T0, T0 + 86_400_000, 86_400_000, 10),
+    row('echo.seed.invalid', null, null, null, null),
+    row('foxtrot.seed.invalid', null, null, null, 1200, manyRooms),
+    row('golf.seed.invalid', T0 + 60_000, T0 + 120_000, 604_800_000, 50),
+    row('hotel.seed.invalid', T0 + 1, T0 + 1, 600_000, 0),
+    row('india.seed.invalid', null, 0, 0, 1, [{ roomId: room(9), streamOrdering: 1 }]),
+    row('juliet.seed.invalid', T0 + 3_600_000, T0 + 3_600_000, 2_400_000, null),
+    row('kilo.seed.invalid', T0 + 5000, T0 + 5000, 600_000, 77),
+    row('lima.seed.invalid', null, 0, 0, 500, [{ roomId: room(0), streamOrdering: 500 }]),
+    row('UPPER.seed.invalid', T0 + 2, T0 + 2, 600_000, null),
+    row('[::1]:8448', T0 + 7, T0 + 7, 600_000, null),
+  ];
+}
+
+/**
+ * Writes the deterministic rows into homeserver.db while Synapse runs (it uses WAL, so a second writer is fine).
+ * Synapse caches get_destination_retry_timings: these names must not have been queried before (they are new),
+ * otherwise restart Synapse. Returns the rows written and whether any already existed.
+ */
+export function writeDeterministicDestinations(databasePath: string, roomIds: string[]): { rows: SeededDestination[]; preExisting: boolean } {
+  const room: RoomPicker = (index) => {
+    const roomId = roomIds[index % roomIds.length];
+    if (roomId === undefined) throw new Error('seeding destination_rooms needs at least one room');
+    return roomId;
+  };
+  const rows = deterministicDestinations(room);
+  const db = new DatabaseSync(databasePath, { timeout: 10_000 });
+  try {
+    db.exec('PRAGMA foreign_keys = ON');
+    const exists = db.prepare('SELECT 1 FROM destinations WHERE destination = ?');
+    const preExisting = rows.some((r) => exists.get(r.destination) !== undefined);
+    const upsertDestination = db.prepare(`INSERT INTO destinations
+      (destination, failure_ts, retry_last_ts, retry_interval, last_successful_stream_ordering) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (destination) DO UPDATE SET failure_ts = excluded.failure_ts, retry_last_ts = excluded.retry_last_ts,
+      retry_interval = excluded.retry_interval, last_successful_stream_ordering = excluded.last_successful_stream_ordering`);
+    const upsertRoom = db.prepare(`INSERT INTO destination_rooms (destination, room_id, stream_ordering) VALUES (?, ?, ?)
+      ON CONFLICT (destination, room_id) DO UPDATE SET stream_ordering = excluded.stream_ordering`);
+    db.exec('BEGIN IMMEDIATE');
+    for (const r of rows) {
+      upsertDestination.run(r.destination, r.failure_ts, r.retry_last_ts, r.retry_interval, r.last_successful_stream_ordering);
+      for (const { roomId, streamOrdering } of r.rooms) upsertRoom.run(r.destination, roomId, streamOrdering);
+    }
+    db.exec('COMMIT');
+    return { rows, preExisting };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Sends one to-device message per probe destination and waits (default ≤ 60 s) until Synapse has recorded
+ * the failed transaction: failure_ts = retry_last_ts = now, retry_interval = destination_min_retry_interval.
+ */
+export async function probeUnreachableDestinations(
+  sender: SeedClient,
+  { baseUrl, adminToken, timeoutMs = 60_000 }: { baseUrl: string; adminToken: string; timeoutMs?: number },
+): Promise<DestinationTimings[]> {
+  for (const destination of PROBE_DESTINATIONS) {
+    await sender.sendToDevice('m.test', { [`@probe:${destination}`]: { PROBEDEVICE: { hello: 'world' } } });
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    // The list endpoint reads the table directly; the per-destination one goes through a cache.
+    const { destinations } = await matrixRequest<{ destinations: DestinationTimings[] }>(
+      baseUrl, '/_synapse/admin/v1/federation/destinations?limit=1000', { accessToken: adminToken },
+    );
+    const failed = destinations.filter((d) => PROBE_DESTINATIONS.some((p) => p === d.destination) && d.failure_ts !== null);
+    if (failed.length === PROBE_DESTINATIONS.length) return failed;
+    if (Date.now() > deadline) {
+      throw new Error(`Synapse recorded no federation failure for ${PROBE_DESTINATIONS.join(', ')} within ${timeoutMs} ms`);
+    }
+    await sleep(500);
+  }
+}
