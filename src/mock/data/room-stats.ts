@@ -1,0 +1,55 @@
+// Derives Synapse's room_stats_state / room_stats_current columns from a room's current state.
+import type { RoomRecord } from './types.ts';
+import { joinedMembers, stateContent } from './events.ts';
+import { isMineId } from '../internal/ids.ts';
+
+/** The columns the rooms list and details read. */
+export interface RoomStats {
+  name: string | null;
+  canonicalAlias: string | null;
+  topic: string | null;
+  avatar: string | null;
+  joinRules: string | null;
+  guestAccess: string | null;
+  historyVisibility: string | null;
+  encryption: string | null;
+  roomType: string | null;
+  federatable: boolean;
+  joinedMembers: number;
+  joinedLocalMembers: number;
+  stateEvents: number;
+  replacementRoom: string | null;
+  tombstoned: boolean;
+}
+
+function stringField(room: RoomRecord, type: string, key: string): string | null {
+  const value = stateContent(room, type)?.[key];
+  return typeof value === 'string' ? value : null;
+}
+
+export function roomStats(room: RoomRecord): RoomStats {
+  const joined = joinedMembers(room);
+  const tombstone = stateContent(room, 'm.room.tombstone');
+  return {
+    name: stringField(room, 'm.room.name', 'name'),
+    canonicalAlias: stringField(room, 'm.room.canonical_alias', 'alias'),
+    topic: stringField(room, 'm.room.topic', 'topic'),
+    avatar: stringField(room, 'm.room.avatar', 'url'),
+    joinRules: stringField(room, 'm.room.join_rules', 'join_rule'),
+    guestAccess: stringField(room, 'm.room.guest_access', 'guest_access'),
+    historyVisibility: stringField(room, 'm.room.history_visibility', 'history_visibility'),
+    encryption: stringField(room, 'm.room.encryption', 'algorithm'),
+    roomType: stringField(room, 'm.room.create', 'type'),
+    federatable: stateContent(room, 'm.room.create')?.['m.federate'] !== false,
+    joinedMembers: joined.length,
+    joinedLocalMembers: joined.filter(isMineId).length,
+    stateEvents: room.state.size,
+    tombstoned: tombstone !== undefined,
+    replacementRoom: typeof tombstone?.replacement_room === 'string' ? tombstone.replacement_room : null,
+  };
+}
+
+/** A boolean column as this room's backend would send it (SQLite: 0/1). */
+export function sqlBoolean(room: RoomRecord, value: boolean): boolean | number {
+  return room.sqliteBooleans ? (value ? 1 : 0) : value;
+}

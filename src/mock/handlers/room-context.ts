@@ -1,0 +1,36 @@
+// GET /_synapse/admin/v1/rooms/<room_id>/context/<event_id> (Synapse: rest/admin/rooms.py RoomEventContextServlet).
+import type { Route } from '../internal/route.ts';
+import { MatrixError } from '../internal/respond.ts';
+import { queryInteger } from '../internal/query.ts';
+import { streamToken } from '../internal/stream-token.ts';
+import { eventFilterFromQuery } from '../internal/event-filter.ts';
+import { renderEvent } from '../data/events.ts';
+
+export const roomContextRoute: Route = {
+  methods: ['GET'],
+  pattern: /^\/_synapse\/admin\/v1\/rooms\/([^/]*)\/context\/([^/]*)$/,
+  auth: 'admin',
+  handle({ params, state, query, nowMs }) {
+    const [roomId = '', eventId = ''] = params;
+    // No cap on limit; half before, the rest after.
+    const limit = queryInteger(query, 'limit', 10) ?? 10;
+    const accepts = eventFilterFromQuery(query);
+    const owner = [...state.rooms.values()].find((room) => room.timeline.some((event) => event.eventId === eventId));
+    if (owner === undefined) throw new MatrixError(404, 'M_NOT_FOUND', 'Event not found.');
+    if (owner.roomId !== roomId) throw new MatrixError(404, 'M_UNKNOWN', 'No row found (events)');
+    const index = owner.timeline.findIndex((event) => event.eventId === eventId);
+    const event = owner.timeline[index];
+    if (event === undefined) throw new MatrixError(404, 'M_NOT_FOUND', 'Event not found.');
+    const before = owner.timeline.slice(0, index).filter(accepts).reverse().slice(0, Math.floor(limit / 2));
+    const after = owner.timeline.slice(index + 1).filter(accepts).slice(0, limit - Math.floor(limit / 2));
+    const render = (list: typeof before): Record<string, unknown>[] => list.map((item) => renderEvent(item, nowMs));
+    return {
+      events_before: render(before),
+      event: renderEvent(event, nowMs),
+      events_after: render(after),
+      state: render([...owner.state.values()]),
+      start: streamToken((before.at(-1) ?? event).streamOrdering - 1),
+      end: streamToken((after.at(-1) ?? event).streamOrdering),
+    };
+  },
+};

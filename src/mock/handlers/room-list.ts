@@ -1,0 +1,80 @@
+// GET /_synapse/admin/v1/rooms — list with ordering, search and paging (Synapse: rest/admin/rooms.py, storage room.py get_rooms_paginate).
+import type { Route } from '../internal/route.ts';
+import type { RoomRecord } from '../data/types.ts';
+import type { RoomStats } from '../data/room-stats.ts';
+import type { SqlValue } from '../internal/sqlite.ts';
+import { MatrixError } from '../internal/respond.ts';
+import { queryBoolean, queryDirection, queryInteger, queryString } from '../internal/query.ts';
+import { compareDirected, page, sqliteLike } from '../internal/sqlite.ts';
+import { roomStats, sqlBoolean } from '../data/room-stats.ts';
+
+interface Row { room: RoomRecord; stats: RoomStats }
+type Column = (row: Row) => SqlValue;
+
+const str = (pick: (stats: RoomStats) => string | null): Column => (row) => pick(row.stats);
+/** order_by → column and whether its base direction is DESC; in Synapse's declaration order (used in the error text). */
+const ORDERINGS: ReadonlyArray<readonly [string, Column, boolean]> = [
+  ['alphabetical', str((s) => s.name), false],
+  ['size', (row) => row.stats.joinedMembers, true],
+  ['name', str((s) => s.name), false],
+  ['canonical_alias', str((s) => s.canonicalAlias), false],
+  ['joined_members', (row) => row.stats.joinedMembers, true],
+  ['joined_local_members', (row) => row.stats.joinedLocalMembers, true],
+  ['version', (row) => row.room.version, true],
+  ['creator', (row) => row.room.creator, false],
+  ['encryption', str((s) => s.encryption), false],
+  ['federatable', (row) => (row.stats.federatable ? 1 : 0), false],
+  ['public', (row) => (row.room.isPublic ? 1 : 0), false],
+  ['join_rules', str((s) => s.joinRules), false],
+  ['guest_access', str((s) => s.guestAccess), false],
+  ['history_visibility', str((s) => s.historyVisibility), false],
+  ['state_events', (row) => row.stats.stateEvents, true],
+];
+
+/** Synapse: search_term matches name (LIKE), canonical alias localpart (LIKE) or the exact room ID. */
+function matchesSearch(row: Row, term: string): boolean {
+  const lowered = term.toLowerCase();
+  return (row.stats.name !== null && sqliteLike(row.stats.name, `%${lowered}%`))
+    || (row.stats.canonicalAlias !== null && sqliteLike(row.stats.canonicalAlias, `#%${lowered}%:%`))
+    || row.room.roomId === term;
+}
+
+function renderListRoom({ room, stats }: Row): Record<string, unknown> {
+  const item: Record<string, unknown> = {
+    room_id: room.roomId, name: stats.name, canonical_alias: stats.canonicalAlias,
+    joined_members: stats.joinedMembers, joined_local_members: stats.joinedLocalMembers, version: room.version,
+    creator: room.creator, encryption: stats.encryption, federatable: sqlBoolean(room, stats.federatable),
+    public: sqlBoolean(room, room.isPublic), join_rules: stats.joinRules, guest_access: stats.guestAccess,
+    history_visibility: stats.historyVisibility, state_events: stats.stateEvents,
+  };
+  if (!room.legacyShape) item.room_type = stats.roomType;
+  return item;
+}
+
+export const listRoomsRoute: Route = {
+  methods: ['GET'],
+  pattern: /^\/_synapse\/admin\/v1\/rooms$/,
+  auth: 'admin',
+  handle({ query, state }) {
+    const from = queryInteger(query, 'from', 0) ?? 0;
+    const limit = queryInteger(query, 'limit', 100) ?? 100;
+    const orderBy = queryString(query, 'order_by', { allowed: ORDERINGS.map(([name]) => name), fallback: 'name' });
+    const term = queryString(query, 'search_term', { encoding: 'utf-8' });
+    if (term === '') throw new MatrixError(400, 'M_INVALID_PARAM', 'search_term cannot be an empty string');
+    const publicRooms = queryBoolean(query, 'public_rooms');
+    const emptyRooms = queryBoolean(query, 'empty_rooms');
+    const reverse = queryDirection(query) === 'b';
+    const [, column, baseDescending] = ORDERINGS.find(([name]) => name === orderBy) ?? ORDERINGS[2] ?? ['name', str((s) => s.name), false];
+    const descending = baseDescending !== reverse;
+    const rows = [...state.rooms.values()].map((room) => ({ room, stats: roomStats(room) })).filter((row) =>
+      (term === undefined || matchesSearch(row, term))
+      && (publicRooms === undefined || row.room.isPublic === publicRooms)
+      && (emptyRooms === undefined || (row.stats.joinedMembers === 0) === emptyRooms));
+    // Synapse: ORDER BY <column> <dir>, room_id <dir> — the tiebreak follows the direction.
+    rows.sort((a, b) => compareDirected(column(a), column(b), descending) || compareDirected(a.room.roomId, b.room.roomId, descending));
+    const response: Record<string, unknown> = { rooms: page(rows, from, limit).map(renderListRoom), offset: from, total_rooms: rows.length };
+    if (from + limit < rows.length) response.next_batch = from + limit;
+    if (from > 0) response.prev_batch = from > limit ? from - limit : 0;
+    return response;
+  },
+};

@@ -1,0 +1,62 @@
+// Room timeline reads: /messages and /timestamp_to_event (Synapse: rest/admin/rooms.py, handlers/pagination.py).
+import type { Route } from '../internal/route.ts';
+import type { QueryArgs } from '../internal/query.ts';
+import { MatrixError } from '../internal/respond.ts';
+import { queryDirection, queryInteger, queryString, requireInteger } from '../internal/query.ts';
+import { parseStreamToken, streamToken } from '../internal/stream-token.ts';
+import { eventFilterFromQuery } from '../internal/event-filter.ts';
+import { renderEvent } from '../data/events.ts';
+
+const ROOM = String.raw`^\/_synapse\/admin\/v1\/rooms\/([^/]*)`;
+const MAX_LIMIT = 1000;
+
+/** Synapse: PaginationConfig.from_request — `END` counts as absent. */
+function tokenParam(query: QueryArgs, name: 'from' | 'to'): number | undefined {
+  const token = queryString(query, name);
+  if (token === undefined || (name === 'from' && token === 'END')) return undefined;
+  const position = parseStreamToken(token);
+  if (position === undefined) throw new MatrixError(400, 'M_UNKNOWN', `'${name}' parameter is invalid`);
+  return position;
+}
+
+export const roomMessagesRoute: Route = {
+  methods: ['GET'],
+  pattern: new RegExp(`${ROOM}\\/messages$`),
+  auth: 'admin',
+  handle({ params, state, query, nowMs }) {
+    const direction = queryDirection(query);
+    const from = tokenParam(query, 'from');
+    const to = tokenParam(query, 'to');
+    const limit = Math.min(queryInteger(query, 'limit', 10) ?? 10, MAX_LIMIT);
+    const accepts = eventFilterFromQuery(query);
+    const timeline = state.rooms.get(params[0] ?? '')?.timeline ?? [];
+    const start = from ?? (direction === 'f' ? 0 : state.events.currentStreamOrdering());
+    const candidates = direction === 'f'
+      ? timeline.filter((event) => event.streamOrdering > start && (to === undefined || event.streamOrdering <= to))
+      : timeline.filter((event) => event.streamOrdering <= start && (to === undefined || event.streamOrdering > to)).reverse();
+    const chunk = candidates.filter(accepts).slice(0, limit);
+    const response: Record<string, unknown> = { chunk: chunk.map((event) => renderEvent(event, nowMs)), start: streamToken(start) };
+    const last = chunk.at(-1);
+    if (last !== undefined) response.end = streamToken(direction === 'f' ? last.streamOrdering : last.streamOrdering - 1);
+    return response;
+  },
+};
+
+export const timestampToEventRoute: Route = {
+  methods: ['GET'],
+  pattern: new RegExp(`${ROOM}\\/timestamp_to_event$`),
+  auth: 'admin',
+  handle({ params, state, query }) {
+    const ts = requireInteger(query, 'ts');
+    const direction = queryDirection(query);
+    const timeline = state.rooms.get(params[0] ?? '')?.timeline ?? [];
+    const found = direction === 'f'
+      ? timeline.filter((event) => event.originServerTs >= ts).sort((a, b) => a.originServerTs - b.originServerTs)[0]
+      : timeline.filter((event) => event.originServerTs <= ts).sort((a, b) => b.originServerTs - a.originServerTs)[0];
+    if (found === undefined) {
+      const name = direction === 'f' ? 'Direction.FORWARDS' : 'Direction.BACKWARDS';
+      throw new MatrixError(404, 'M_NOT_FOUND', `Unable to find event from ${ts} in direction ${name}`);
+    }
+    return { event_id: found.eventId, origin_server_ts: found.originServerTs };
+  },
+};

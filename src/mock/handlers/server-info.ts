@@ -1,0 +1,37 @@
+// Unauthenticated probes (health, server_version) and the admin user lookup UIs use to verify admins.
+import type { Route } from '../internal/route.ts';
+import { MatrixError, textResponse } from '../internal/respond.ts';
+import { isMineId } from '../internal/ids.ts';
+import { SYNAPSE_VERSION } from '../constants.ts';
+
+export const healthRoute: Route = {
+  methods: ['GET'],
+  pattern: /^\/health$/,
+  auth: 'none',
+  handle: () => textResponse('OK'),
+};
+
+export const serverVersionRoute: Route = {
+  methods: ['GET'],
+  pattern: /^\/_synapse\/admin\/v1\/server_version$/,
+  auth: 'none',
+  handle: () => ({ server_version: SYNAPSE_VERSION }),
+};
+
+export const adminUserRoute: Route = {
+  methods: ['GET'],
+  pattern: /^\/_synapse\/admin\/v2\/users\/([^/]*)$/,
+  auth: 'admin',
+  handle({ params, state }) {
+    const userId = params[0] ?? '';
+    if (!isMineId(userId)) throw new MatrixError(400, 'M_UNKNOWN', 'Can only look up local users');
+    const user = state.users.get(userId);
+    if (user === undefined) throw new MatrixError(404, 'M_NOT_FOUND', 'User not found');
+    return {
+      name: user.userId, displayname: user.displayname, threepids: [], avatar_url: null, is_guest: 0,
+      admin: user.admin, deactivated: false, erased: false, shadow_banned: false, creation_ts: 1_700_000_000,
+      appservice_id: null, consent_server_notice_sent: null, consent_version: null, consent_ts: null,
+      external_ids: [], user_type: null, locked: false, suspended: false,
+    };
+  },
+};

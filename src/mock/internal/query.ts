@@ -1,0 +1,100 @@
+// Query-string parsing exactly as Twisted parse_qs plus Synapse's parse_* helpers (synapse/http/servlet.py).
+import { MatrixError } from './respond.ts';
+import { unquoteToBytes } from './percent.ts';
+
+/** Parsed query: key (latin-1 of the decoded bytes) → all values as raw bytes, in order. */
+export type QueryArgs = Map<string, Uint8Array[]>;
+
+const latin1 = new TextDecoder('latin1');
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Twisted: split on `&` and `;`, drop pairs without `=`, `+` → space, then percent-decode. */
+export function parseQuery(search: string): QueryArgs {
+  const args: QueryArgs = new Map();
+  const raw = search.startsWith('?') ? search.slice(1) : search;
+  for (const pair of raw.split(/[&;]/)) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) continue;
+    const key = latin1.decode(unquoteToBytes(pair.slice(0, eq).replaceAll('+', ' ')));
+    const value = unquoteToBytes(pair.slice(eq + 1).replaceAll('+', ' '));
+    const list = args.get(key) ?? [];
+    list.push(value);
+    args.set(key, list);
+  }
+  return args;
+}
+
+const first = (args: QueryArgs, name: string): Uint8Array | undefined => args.get(name)?.[0];
+
+/** Synapse parse_integer: Python int() syntax, negatives rejected. */
+export function queryInteger(args: QueryArgs, name: string, fallback?: number): number | undefined {
+  const bytes = first(args, name);
+  if (bytes === undefined) return fallback;
+  const text = latin1.decode(bytes);
+  if (!/^[ \t\n\r\v\f]*[+-]?\d+(?:_\d+)*[ \t\n\r\v\f]*$/.test(text)) {
+    throw new MatrixError(400, 'M_INVALID_PARAM', `Query parameter ${name} must be an integer`);
+  }
+  const value = Number(text.trim().replaceAll('_', ''));
+  if (value < 0) throw new MatrixError(400, 'M_INVALID_PARAM', `Query parameter ${name} must be a positive integer.`);
+  if (!Number.isSafeInteger(value)) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
+  return value === 0 ? 0 : value;
+}
+
+export function requireInteger(args: QueryArgs, name: string): number {
+  const value = queryInteger(args, name);
+  if (value === undefined) throw new MatrixError(400, 'M_MISSING_PARAM', `Missing required integer query parameter ${name}`);
+  return value;
+}
+
+/** Synapse parse_boolean: exactly `true` or `false`. */
+export function queryBoolean(args: QueryArgs, name: string): boolean | undefined {
+  const bytes = first(args, name);
+  if (bytes === undefined) return undefined;
+  const text = latin1.decode(bytes);
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new MatrixError(400, 'M_INVALID_PARAM', `Boolean query parameter '${name}' must be one of ['true', 'false']`);
+}
+
+/** Synapse parse_string: decode with `encoding`, then check `allowed` (error lists them in Python repr). */
+export function queryString(
+  args: QueryArgs, name: string, options: { encoding?: 'ascii' | 'utf-8'; allowed?: readonly string[]; fallback?: string } = {},
+): string | undefined {
+  const { encoding = 'ascii', allowed, fallback } = options;
+  const bytes = first(args, name);
+  if (bytes === undefined) return fallback;
+  let text: string;
+  if (encoding === 'ascii') {
+    if (bytes.some((byte) => byte > 0x7f)) throw new MatrixError(400, 'M_UNKNOWN', `Query parameter '${name}' must be ascii`);
+    text = latin1.decode(bytes);
+  } else {
+    try {
+      text = strictUtf8.decode(bytes);
+    } catch {
+      throw new MatrixError(400, 'M_UNKNOWN', `Query parameter '${name}' must be utf-8`);
+    }
+  }
+  if (allowed && !allowed.includes(text)) {
+    const list = allowed.map((value) => `'${value}'`).join(', ');
+    throw new MatrixError(400, 'M_INVALID_PARAM', `Query parameter '${name}' must be one of [${list}]`);
+  }
+  return text;
+}
+
+export type Direction = 'b' | 'f';
+
+/** Synapse parse_enum(Direction): `f` unless given. */
+export function queryDirection(args: QueryArgs): Direction {
+  return queryString(args, 'dir', { allowed: ['b', 'f'], fallback: 'f' }) === 'b' ? 'b' : 'f';
+}
+
+/** Synapse parse_json: utf-8 string, unquoted a second time, then strict JSON (any JSON value). */
+export function queryJson(args: QueryArgs, name: string): { present: false } | { present: true; value: unknown } {
+  const text = queryString(args, name, { encoding: 'utf-8' });
+  if (text === undefined) return { present: false };
+  try {
+    return { present: true, value: JSON.parse(new TextDecoder().decode(unquoteToBytes(text))) };
+  } catch {
+    throw new MatrixError(400, 'M_NOT_JSON', `Query parameter ${name} must be a valid JSON object`);
+  }
+}
