@@ -11,7 +11,8 @@ export const SERVER_NAME = 'localhost';
 export const BIND_HOST = '127.0.0.1';
 
 const projectRoot = resolve(import.meta.dirname, '..', '..');
-const root = resolve(projectRoot, '.synapse');
+/** $SYNAPSE_HOME relocates everything (e.g. to try a clean install); default `<project>/.synapse`. */
+const root = resolve(projectRoot, process.env.SYNAPSE_HOME ?? '.synapse');
 
 /** Absolute paths of everything the scripts create. */
 export const synapsePaths = {

@@ -41,6 +41,9 @@ export async function startSynapse(python: string): Promise<number> {
     const child = spawn(python, ['-m', 'synapse.app.homeserver', ...configArgs], {
       cwd: synapsePaths.dataDir,
       detached: true,
+      // Synapse appends `git describe` of its package directory to server_version; the venv sits inside this
+      // project's repository, so without a ceiling it would report *our* branch and commit (b=main,6b6dd06).
+      env: { ...process.env, GIT_CEILING_DIRECTORIES: synapsePaths.root },
       stdio: ['ignore', logFd, logFd],
     });
     if (child.pid === undefined) throw new SynapseSetupError(`could not spawn ${python}`);

@@ -5,7 +5,7 @@ import type { SeedClient } from './internal/client.ts';
 /** Room roles recorded in seed.json; each maps to one room ID. */
 export type RoomRole =
   | 'public' | 'private' | 'inviteOnly' | 'knock' | 'encrypted' | 'space' | 'aliased'
-  | 'tombstoned' | 'replacement' | 'history' | 'abandoned' | 'adminOwned';
+  | 'tombstoned' | 'replacement' | 'history' | 'abandoned' | 'adminOwned' | 'roomVersion11';
 
 export interface HistoryEvent {
   eventId: string;
@@ -110,10 +110,13 @@ export async function seedRooms({ serverName, owner, admin, extras }: SeedActors
   const adminOwned = await admin.client.createRoom({ preset: 'private_chat', name: 'Seed Admin Room', invite: [owner.userId] });
   await owner.client.join(adminOwned);
 
+  // Synapse 1.163 creates v12 rooms (domainless `!<43 chars>` IDs); v11 keeps the `!opaque:server` shape alive.
+  const roomVersion11 = await create({ preset: 'public_chat', name: 'Seed Room v11', room_version: '11' });
+
   return {
     rooms: {
       public: publicRoom, private: privateRoom, inviteOnly, knock, encrypted, space, aliased,
-      tombstoned, replacement, history: historyRoom, abandoned, adminOwned,
+      tombstoned, replacement, history: historyRoom, abandoned, adminOwned, roomVersion11,
     },
     aliases: {
       [alias('seed-public')]: publicRoom, [alias('seed-topic')]: aliased, [alias('seed-topic-alt')]: aliased,
@@ -130,6 +133,7 @@ export async function seedRooms({ serverName, owner, admin, extras }: SeedActors
       history: { join: [owner.userId, alice.userId] },
       abandoned: { leave: [owner.userId, bob.userId] },
       adminOwned: { join: [admin.userId, owner.userId] },
+      roomVersion11: { join: [owner.userId] },
     },
     tombstone: { roomId: tombstoned, replacementRoomId: replacement, eventId: tombstoneEventId },
     history,

@@ -1,0 +1,46 @@
+// Pins what the e2e helpers promise: a real, seeded Synapse reachable with the admin token.
+import { describe, expect, it } from 'vitest';
+import { SYNAPSE_VERSION } from '../../../scripts/synapse/paths.ts';
+import { ensureSynapse, synapseFetch, synapseSeed } from './synapse.ts';
+
+describe('e2e support: real Synapse', () => {
+  it('runs the pinned release on loopback with local admin and user IDs', async () => {
+    const state = await ensureSynapse();
+    expect(new URL(state.baseUrl).hostname).toBe('127.0.0.1');
+    expect(state.version).toBe(SYNAPSE_VERSION);
+    expect(state.adminUserId).toBe(`@admin:${state.serverName}`);
+    expect(state.userUserId).toBe(`@user:${state.serverName}`);
+  });
+
+  it('lists every seeded room through the admin API', async () => {
+    const seed = await synapseSeed();
+    const response = await synapseFetch('/_synapse/admin/v1/rooms?limit=100');
+    expect(response.status).toBe(200);
+    const { rooms } = (await response.json()) as { rooms: { room_id: string }[] };
+    expect(rooms.map((room) => room.room_id)).toEqual(expect.arrayContaining(Object.values(seed.rooms)));
+  });
+
+  it('has the tombstone and the history the seed recorded', async () => {
+    const seed = await synapseSeed();
+    const details = await synapseFetch(`/_synapse/admin/v1/rooms/${encodeURIComponent(seed.tombstone.roomId)}`);
+    expect(await details.json()).toMatchObject({ tombstoned: true, replacement_room: seed.tombstone.replacementRoomId });
+    const timestamps = seed.history.map((event) => event.originServerTs);
+    expect(timestamps).toEqual([...timestamps].sort((a, b) => a - b));
+    expect(new Set(timestamps).size).toBe(timestamps.length);
+  });
+
+  it('has seeded and probed federation destinations', async () => {
+    const seed = await synapseSeed();
+    const response = await synapseFetch('/_synapse/admin/v1/federation/destinations?limit=1000');
+    const { destinations } = (await response.json()) as { destinations: { destination: string; retry_interval: number }[] };
+    const names = destinations.map((d) => d.destination);
+    expect(seed.federation.seeded.length).toBeGreaterThanOrEqual(12);
+    expect(names).toEqual(expect.arrayContaining([...seed.federation.seeded, ...seed.federation.probed].map((d) => d.destination)));
+    for (const probe of seed.federation.probed) expect(probe.retry_interval).toBeGreaterThanOrEqual(600_000);
+  });
+
+  it('sends the admin token unless the caller overrides Authorization', async () => {
+    const response = await synapseFetch('/_synapse/admin/v1/rooms', { headers: { authorization: 'Bearer nonsense' } });
+    expect(response.status).toBe(401);
+  });
+});
