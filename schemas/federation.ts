@@ -1,0 +1,56 @@
+// Federation admin API: request parameters (in Synapse's check order) and response contracts.
+// Synapse: synapse/rest/admin/federation.py, synapse/storage/databases/main/transactions.py
+import { z } from 'zod';
+import { direction, synapseInteger, synapseString } from './query-params.ts';
+
+/** `order_by` values in Synapse's order (its error message lists them this way). */
+export const DESTINATION_ORDER_BY = [
+  'destination',
+  'retry_last_ts',
+  'retry_interval',
+  'failure_ts',
+  'last_successful_stream_ordering',
+] as const;
+
+/** GET /v1/federation/destinations: from → limit → destination → order_by → dir. */
+export const destinationListQuery = {
+  from: synapseInteger('from', { defaultValue: 0n }),
+  limit: synapseInteger('limit', { defaultValue: 100n }),
+  destination: synapseString('destination'),
+  order_by: synapseString('order_by', { defaultValue: 'destination', allowedValues: DESTINATION_ORDER_BY }),
+  dir: direction,
+};
+
+/** GET /v1/federation/destinations/{destination}/rooms: from → limit → dir (order_by is not read). */
+export const destinationRoomsQuery = {
+  from: synapseInteger('from', { defaultValue: 0n }),
+  limit: synapseInteger('limit', { defaultValue: 100n }),
+  dir: direction,
+};
+
+const timestamp = z.number().int();
+
+/** One destination as the list sends it (retry columns NULL → 0 by Synapse; failure_ts raw). */
+export const destination = z.looseObject({
+  destination: z.string(),
+  retry_last_ts: timestamp.nullable().optional(),
+  retry_interval: timestamp.nullable().optional(),
+  failure_ts: timestamp.nullable().optional(),
+  last_successful_stream_ordering: timestamp.nullable().optional(),
+});
+
+export const destinationList = z.looseObject({
+  destinations: z.array(destination),
+  total: z.number().int(),
+  next_token: z.string().optional(),
+});
+
+export const destinationRooms = z.looseObject({
+  rooms: z.array(z.looseObject({ room_id: z.string(), stream_ordering: z.number().int() })),
+  total: z.number().int(),
+  next_token: z.string().optional(),
+});
+
+export type DestinationList = z.infer<typeof destinationList>;
+export type DestinationRooms = z.infer<typeof destinationRooms>;
+export type Destination = z.infer<typeof destination>;

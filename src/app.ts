@@ -1,0 +1,64 @@
+// The Hono application: CORS preflights, owned routes matched on the raw path, pass-through for the rest.
+import type { HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { Hono } from 'hono';
+import { FacadeError, facadeErrors } from './errors.ts';
+import { originFormTarget, splitTarget } from './internal/query.ts';
+import type { FacadeContext } from './pipeline/context.ts';
+import type { OwnedRoute } from './pipeline/owned-route.ts';
+import { CORS_HEADERS, sendError } from './pipeline/respond.ts';
+import { runOwnedRoute } from './pipeline/run-owned-route.ts';
+import { passThrough } from './proxy/pass-through.ts';
+import { answerWellKnown, WELL_KNOWN_CLIENT_PATH } from './routes/well-known.ts';
+
+/** Finds the owned route for a method and raw path, first match in Synapse's registration order. */
+function findRoute(routes: readonly OwnedRoute[], method: string, rawPath: string) {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const match = route.pattern.exec(rawPath);
+    if (match) return { route, match };
+  }
+  return undefined;
+}
+
+/**
+ * Builds the facade. Owned routes are matched against the raw, still percent-encoded path, as Synapse
+ * matches them, so no decoding or URL normalisation can make a request reach another route.
+ */
+export function createApp(context: FacadeContext, routes: readonly OwnedRoute[]) {
+  const app = new Hono<{ Bindings: HttpBindings }>();
+
+  app.all('*', async (c) => {
+    const { incoming, outgoing } = c.env;
+    const method = incoming.method ?? 'GET';
+    // Synapse answers every OPTIONS itself with 204 and the CORS headers, without auth.
+    if (method === 'OPTIONS') {
+      outgoing.writeHead(204, { ...CORS_HEADERS, 'content-length': '0' });
+      outgoing.end();
+      return RESPONSE_ALREADY_SENT;
+    }
+    incoming.url = originFormTarget(incoming.url ?? '/');
+    const { rawPath } = splitTarget(incoming.url);
+    const found = findRoute(routes, method, rawPath);
+    if (found) await runOwnedRoute(context, found.route, found.match, incoming, outgoing);
+    else if (rawPath === WELL_KNOWN_CLIENT_PATH && method === 'GET') await answerWellKnown(context, outgoing);
+    else await passThrough(context, incoming, outgoing);
+    return RESPONSE_ALREADY_SENT;
+  });
+
+  app.onError((error, c) => {
+    const { outgoing } = c.env;
+    const isAbort = (error as { name?: string }).name === 'AbortError';
+    if (!isAbort && !(error instanceof FacadeError)) {
+      context.logger.error({ err: error }, 'unexpected error');
+    }
+    if (outgoing.headersSent || outgoing.destroyed) {
+      if (!outgoing.writableFinished) outgoing.destroy();
+      return RESPONSE_ALREADY_SENT;
+    }
+    if (!isAbort) sendError(outgoing, error instanceof FacadeError ? error : facadeErrors.internal());
+    return RESPONSE_ALREADY_SENT;
+  });
+
+  return app;
+}

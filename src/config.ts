@@ -1,0 +1,75 @@
+// Facade configuration from environment variables, validated with Zod at start-up.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveMs = z.coerce.number().int().positive();
+
+/** Every setting, its environment variable and its default. Documented in README.md. */
+export const configSchema = z.object({
+  /** SYNAPSE_URL: base URL of the upstream Synapse (main process). Default http://127.0.0.1:8008. */
+  synapseUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8008'),
+  /** HOST: address to listen on. Default 127.0.0.1. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** PORT: port to listen on. Default 8009. */
+  port: port.default(8009),
+  /** PUBLIC_BASEURL: the facade's own public URL, served in /.well-known/matrix/client. Default http://HOST:PORT. */
+  publicBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** UPSTREAM_CONNECT_TIMEOUT_MS: TCP connect timeout toward Synapse. Default 5000. */
+  upstreamConnectTimeoutMs: positiveMs.default(5_000),
+  /** UPSTREAM_HEADERS_TIMEOUT_MS: time for Synapse to send response headers. Default 60000. */
+  upstreamHeadersTimeoutMs: positiveMs.default(60_000),
+  /** UPSTREAM_BODY_TIMEOUT_MS: longest pause between response body chunks. Default 60000. */
+  upstreamBodyTimeoutMs: positiveMs.default(60_000),
+  /** UPSTREAM_CONNECTIONS: keep-alive connections in the pool toward Synapse. Default 64. */
+  upstreamConnections: z.coerce.number().int().positive().default(64),
+  /** LOG_LEVEL: fatal, error, warn, info, debug or silent. Default info. */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  /**
+   * TRUSTED_PROXIES: comma-separated peer addresses whose X-Forwarded-For/-Proto are kept and appended to.
+   * From any other peer those headers are overwritten. Default: none.
+   */
+  trustedProxies: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((entry) => entry.trim()).filter(Boolean)),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+const envNames: Record<keyof Config, string> = {
+  synapseUrl: 'SYNAPSE_URL',
+  host: 'HOST',
+  port: 'PORT',
+  publicBaseUrl: 'PUBLIC_BASEURL',
+  upstreamConnectTimeoutMs: 'UPSTREAM_CONNECT_TIMEOUT_MS',
+  upstreamHeadersTimeoutMs: 'UPSTREAM_HEADERS_TIMEOUT_MS',
+  upstreamBodyTimeoutMs: 'UPSTREAM_BODY_TIMEOUT_MS',
+  upstreamConnections: 'UPSTREAM_CONNECTIONS',
+  logLevel: 'LOG_LEVEL',
+  trustedProxies: 'TRUSTED_PROXIES',
+};
+
+/** Thrown when the environment has bad values; its message has one line per bad variable. */
+export class ConfigError extends Error {}
+
+/** Reads the configuration from an environment; empty variables count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const [key, name] of Object.entries(envNames)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  return parseConfig(input);
+}
+
+/** Validates a configuration object (used by tests and by loadConfig). */
+export function parseConfig(input: ConfigInput | Record<string, unknown>): Config {
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const key = String(issue.path[0]) as keyof Config;
+    return `invalid ${envNames[key] ?? key}: ${issue.message}`;
+  });
+  throw new ConfigError(lines.join('\n'));
+}

@@ -1,0 +1,44 @@
+// `npm run demo`: the facade in front of the built-in mock Synapse, ready for curl, synadm or an admin UI.
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { startMockSynapse } from './mock/server.ts';
+import { DEFAULT_ADMIN_TOKEN, DEFAULT_USER_TOKEN } from './mock/constants.ts';
+import { startFacade } from './server.ts';
+
+/** DEMO_ADMIN_TOKEN: the admin token the mock accepts (default in README). */
+const adminToken = process.env.DEMO_ADMIN_TOKEN || DEFAULT_ADMIN_TOKEN;
+const userToken = process.env.DEMO_USER_TOKEN || DEFAULT_USER_TOKEN;
+
+try {
+  const config = loadConfig();
+  const mock = await startMockSynapse({ adminToken, userToken, port: Number(process.env.MOCK_PORT ?? 0) });
+  const logger = createLogger(config.logLevel);
+  const facade = await startFacade({ ...config, synapseUrl: mock.url }, { logger });
+  console.log(
+    [
+      '',
+      `synapse-admin-facade demo is running`,
+      `  facade:       ${facade.url}   <- point curl, synadm or synapse-admin here`,
+      `  mock Synapse: ${mock.url}`,
+      `  admin token:  ${adminToken}`,
+      `  user token:   ${userToken} (not an admin)`,
+      `  login:        admin / admin-password (password login through the facade works too)`,
+      '',
+      `  try: curl -H 'Authorization: Bearer ${adminToken}' '${facade.url}/_synapse/admin/v1/rooms?limit=3'`,
+      '',
+    ].join('\n'),
+  );
+  const stop = async () => {
+    await facade.close();
+    await mock.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`synapse-admin-facade: bad configuration\n${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}

@@ -1,0 +1,41 @@
+// The one error type for every answer the facade gives itself, and the table of the facade's own errors.
+
+/** A Matrix-style error the facade answers itself: HTTP status, `errcode`, `error` and optional extra fields. */
+export class FacadeError extends Error {
+  readonly status: number;
+  readonly errcode: string;
+  readonly extra: Readonly<Record<string, unknown>>;
+
+  constructor(status: number, errcode: string, error: string, extra: Record<string, unknown> = {}) {
+    super(error);
+    this.name = 'FacadeError';
+    this.status = status;
+    this.errcode = errcode;
+    this.extra = extra;
+  }
+
+  /** The JSON body, shaped like Synapse's (`errcode`, `error`, then extras such as `soft_logout`). */
+  toBody(): Record<string, unknown> {
+    return { errcode: this.errcode, error: this.message, ...this.extra };
+  }
+}
+
+/**
+ * Errors that come from the facade itself rather than from a Synapse rule.
+ * Synapse has no errcode for "the upstream is down", so M_UNKNOWN (the Matrix catch-all) is used.
+ */
+export const facadeErrors = {
+  upstreamUnreachable: () => new FacadeError(502, 'M_UNKNOWN', 'Synapse is unreachable from the admin facade'),
+  upstreamBadResponse: () => new FacadeError(502, 'M_UNKNOWN', 'Synapse sent a response the admin facade could not read'),
+  upstreamTimeout: () => new FacadeError(504, 'M_UNKNOWN', 'Synapse did not answer the admin facade in time'),
+  tooLarge: (limitBytes: number) =>
+    new FacadeError(413, 'M_TOO_LARGE', `Request content is too large (>${limitBytes})`),
+  internal: () => new FacadeError(500, 'M_UNKNOWN', 'Internal server error'),
+} as const;
+
+/** Synapse's 400 M_INVALID_PARAM. */
+export const invalidParam = (error: string) => new FacadeError(400, 'M_INVALID_PARAM', error);
+/** Synapse's 400 M_MISSING_PARAM. */
+export const missingParam = (error: string) => new FacadeError(400, 'M_MISSING_PARAM', error);
+/** Synapse's `SynapseError(400, msg)` without an errcode, which Synapse reports as M_UNKNOWN. */
+export const badRequest = (error: string) => new FacadeError(400, 'M_UNKNOWN', error);

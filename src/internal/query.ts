@@ -1,0 +1,64 @@
+// Query-string parsing exactly as Synapse sees it (Twisted's parse_qs with keep_blank_values).
+// Synapse: twisted/web/http.py parse_qs; synapse/http/servlet.py (helpers take the first value).
+
+/** Raw query arguments as Synapse sees them: key (latin1 of its bytes) → every value's bytes, in order. */
+export type QueryArgs = ReadonlyMap<string, readonly Buffer[]>;
+
+const HEX = /^[0-9A-Fa-f]{2}$/;
+
+/** Percent-decodes like Python's `unquote_to_bytes`: malformed `%` sequences are kept literally. */
+export function percentDecodeToBytes(text: string): Buffer {
+  const input = Buffer.from(text, 'latin1');
+  const out = Buffer.allocUnsafe(input.length);
+  let length = 0;
+  for (let i = 0; i < input.length; i++) {
+    const byte = input[i]!;
+    if (byte === 0x25 && i + 2 < input.length && HEX.test(text.slice(i + 1, i + 3))) {
+      out[length++] = Number.parseInt(text.slice(i + 1, i + 3), 16);
+      i += 2;
+    } else {
+      out[length++] = byte;
+    }
+  }
+  return out.subarray(0, length);
+}
+
+/**
+ * Parses a raw query string (without `?`) the way Twisted does: pairs split on `&` and `;`,
+ * pairs without `=` dropped, `+` turned into a space, then percent-decoding to bytes.
+ */
+export function parseSynapseQuery(rawQuery: string): QueryArgs {
+  const args = new Map<string, Buffer[]>();
+  for (const pair of rawQuery.split(/[&;]/)) {
+    const eq = pair.indexOf('=');
+    if (eq === -1) continue;
+    const key = percentDecodeToBytes(pair.slice(0, eq).replaceAll('+', ' ')).toString('latin1');
+    const value = percentDecodeToBytes(pair.slice(eq + 1).replaceAll('+', ' '));
+    const values = args.get(key);
+    if (values) values.push(value);
+    else args.set(key, [value]);
+  }
+  return args;
+}
+
+/** The first value of `name`, as Synapse's `parse_*` helpers take it; `undefined` when absent. */
+export function firstValue(args: QueryArgs, name: string): Buffer | undefined {
+  return args.get(name)?.[0];
+}
+
+/** Splits a raw request target into its raw path and raw query (no decoding). */
+export function splitTarget(target: string): { rawPath: string; rawQuery: string } {
+  const q = target.indexOf('?');
+  return q === -1
+    ? { rawPath: target, rawQuery: '' }
+    : { rawPath: target.slice(0, q), rawQuery: target.slice(q + 1) };
+}
+
+/** Reduces an absolute-form request target (`http://host/path?q`) to origin form (`/path?q`). */
+export function originFormTarget(target: string): string {
+  if (target.startsWith('/')) return target;
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
+  if (!match) return `/${target}`;
+  const rest = target.slice(match[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}

@@ -1,0 +1,13 @@
+// Destination objects: every documented field present, null where Synapse left it out.
+import type { Destination } from '../../schemas/federation.ts';
+
+/** A destination with all five documented fields. */
+export function normaliseDestination(item: Destination) {
+  return {
+    ...item,
+    retry_last_ts: item.retry_last_ts ?? 0,
+    retry_interval: item.retry_interval ?? 0,
+    failure_ts: item.failure_ts ?? null,
+    last_successful_stream_ordering: item.last_successful_stream_ordering ?? null,
+  };
+}

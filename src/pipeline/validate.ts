@@ -1,0 +1,28 @@
+// Runs a request schema and turns its first failing check into Synapse's Matrix error.
+import { z } from 'zod';
+import { FacadeError } from '../errors.ts';
+import { firstValue, type QueryArgs } from '../internal/query.ts';
+import type { MatrixIssueParams } from '../../schemas/query-params.ts';
+
+/**
+ * Parses `input` with `schema`; on failure throws the FacadeError of the first issue, which is the first
+ * check Synapse would make, since schemas list their keys in Synapse's order.
+ */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const params = (issue as { params?: MatrixIssueParams }).params;
+  throw new FacadeError(params?.status ?? 400, params?.errcode ?? 'M_INVALID_PARAM', issue.message);
+}
+
+/** Builds a query-schema parser: each key's first raw value, checked in the shape's order. */
+export function queryParser<Shape extends z.ZodRawShape>(shape: Shape) {
+  const schema = z.object(shape);
+  const names = Object.keys(shape);
+  return (args: QueryArgs): z.output<typeof schema> => {
+    const input: Record<string, Buffer | undefined> = {};
+    for (const name of names) input[name] = firstValue(args, name);
+    return parseOrThrow(schema, input);
+  };
+}

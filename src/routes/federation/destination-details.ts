@@ -1,0 +1,17 @@
+// GET /_synapse/admin/v1/federation/destinations/{destination} — one destination's retry timings.
+import { destination } from '../../../schemas/federation.ts';
+import { encodePathSegment } from '../../internal/path.ts';
+import { normaliseDestination } from '../../normalise/destinations.ts';
+import { defineRoute } from '../../pipeline/owned-route.ts';
+
+// Destinations are never validated by Synapse: any string is looked up verbatim (404 "Unknown destination").
+export const destinationDetailsRoute = defineRoute({
+  name: 'GET /v1/federation/destinations/{destination}',
+  method: 'GET',
+  pattern: /^\/_synapse\/admin\/v1\/federation\/destinations\/(?<destination>[^/]*)$/,
+  validate: ({ params }) => ({
+    path: `/v1/federation/destinations/${encodePathSegment(params.destination!)}`,
+    query: [],
+  }),
+  response: { upstream: destination, normalise: normaliseDestination },
+});

@@ -1,0 +1,40 @@
+// GET /_synapse/admin/v2/rooms/{room_id}/delete_status and /v2/rooms/delete_status/{delete_id}.
+import { deleteTask, deleteTasksOfRoom, type DeleteTask, type DeleteTasksOfRoom } from '../../../schemas/delete-status.ts';
+import { encodePathSegment } from '../../internal/path.ts';
+import { normaliseDeleteTask } from '../../normalise/delete-task.ts';
+import { defineRoute } from '../../pipeline/owned-route.ts';
+import { requireRoomId } from '../../pipeline/path-checks.ts';
+
+// Registered before the by-room route, as in Synapse, so `/rooms/delete_status/delete_status` is a delete ID.
+export const deleteStatusByIdRoute = defineRoute<DeleteTask>({
+  name: 'GET /v2/rooms/delete_status/{delete_id}',
+  method: 'GET',
+  pattern: /^\/_synapse\/admin\/v2\/rooms\/delete_status\/(?<delete_id>[^/]*)$/,
+  validate: ({ params }) => ({
+    path: `/v2/rooms/delete_status/${encodePathSegment(params.delete_id!)}`,
+    query: [],
+    known: { deleteId: params.delete_id! },
+  }),
+  response: {
+    upstream: deleteTask,
+    normalise: (task, request) => normaliseDeleteTask(task, { deleteId: request.known?.deleteId }),
+  },
+});
+
+export const deleteStatusByRoomRoute = defineRoute<DeleteTasksOfRoom>({
+  name: 'GET /v2/rooms/{room_id}/delete_status',
+  method: 'GET',
+  pattern: /^\/_synapse\/admin\/v2\/rooms\/(?<room_id>[^/]*)\/delete_status$/,
+  validate: ({ params }) => ({
+    path: `/v2/rooms/${encodePathSegment(requireRoomId(params.room_id!))}/delete_status`,
+    query: [],
+    known: { roomId: params.room_id! },
+  }),
+  response: {
+    upstream: deleteTasksOfRoom,
+    normalise: ({ results, ...rest }, request) => ({
+      ...rest,
+      results: results.map((task) => normaliseDeleteTask(task, { roomId: request.known?.roomId })),
+    }),
+  },
+});

@@ -1,0 +1,28 @@
+// GET /_synapse/admin/v1/rooms/{room_id}/context/{event_id} — events around one event.
+import { z } from 'zod';
+import { eventContext, eventContextQuery } from '../../../schemas/events.ts';
+import { encodePathSegment } from '../../internal/path.ts';
+import { defineRoute } from '../../pipeline/owned-route.ts';
+import { queryParser } from '../../pipeline/validate.ts';
+
+const parseQuery = queryParser(eventContextQuery);
+
+export const eventContextRoute = defineRoute<z.infer<typeof eventContext>>({
+  name: 'GET /v1/rooms/{room_id}/context/{event_id}',
+  method: 'GET',
+  pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/context\/(?<event_id>[^/]*)$/,
+  doubleEncoded: ['filter'],
+  validate: ({ params, args }) => {
+    const query = parseQuery(args);
+    const pairs: Array<readonly [string, string]> = [['limit', String(query.limit)]];
+    if (query.filter !== undefined) pairs.push(['filter', query.filter]);
+    return {
+      path: `/v1/rooms/${encodePathSegment(params.room_id!)}/context/${encodePathSegment(params.event_id!)}`,
+      query: pairs,
+    };
+  },
+  response: {
+    upstream: eventContext,
+    normalise: (body) => ({ ...body, start: body.start ?? null, end: body.end ?? null }),
+  },
+});

@@ -1,0 +1,41 @@
+// GET /_synapse/admin/v1/rooms/{room_id}/messages — paginate a room's timeline.
+import { z } from 'zod';
+import { MESSAGES_MAX_LIMIT, roomMessages, roomMessagesQuery } from '../../../schemas/events.ts';
+import { isPlausibleStreamToken } from '../../../schemas/stream-token.ts';
+import { badRequest } from '../../errors.ts';
+import { encodePathSegment } from '../../internal/path.ts';
+import { defineRoute } from '../../pipeline/owned-route.ts';
+import { queryParser } from '../../pipeline/validate.ts';
+
+const parseQuery = queryParser(roomMessagesQuery);
+
+/** A token as Synapse reads it: "" is absent, `END` (from only) is absent, anything else must parse. */
+function checkToken(name: 'from' | 'to', token: string | undefined): string | undefined {
+  if (!token || (name === 'from' && token === 'END')) return undefined;
+  // Synapse: synapse/streams/config.py PaginationConfig.from_request (SynapseError without errcode).
+  if (!isPlausibleStreamToken(token)) throw badRequest(`'${name}' parameter is invalid`);
+  return token;
+}
+
+export const roomMessagesRoute = defineRoute<z.infer<typeof roomMessages>>({
+  name: 'GET /v1/rooms/{room_id}/messages',
+  method: 'GET',
+  pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/messages$/,
+  doubleEncoded: ['filter'],
+  validate: ({ params, args }) => {
+    const query = parseQuery(args);
+    const from = checkToken('from', query.from);
+    const to = checkToken('to', query.to);
+    // Synapse caps the limit silently; sending the capped value keeps huge numbers away from it.
+    const limit = query.limit! > MESSAGES_MAX_LIMIT ? MESSAGES_MAX_LIMIT : query.limit!;
+    const pairs: Array<readonly [string, string]> = [['dir', query.dir!]];
+    if (from) pairs.push(['from', from]);
+    if (to) pairs.push(['to', to]);
+    pairs.push(['limit', String(limit)]);
+    if (query.filter !== undefined) pairs.push(['filter', query.filter]);
+    // Undocumented: any `raw=` asks for federation-format events (a bare `raw` is dropped by Synapse).
+    if (args.has('raw')) pairs.push(['raw', '']);
+    return { path: `/v1/rooms/${encodePathSegment(params.room_id!)}/messages`, query: pairs };
+  },
+  response: { upstream: roomMessages, normalise: (body) => body },
+});

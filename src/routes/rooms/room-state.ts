@@ -1,0 +1,23 @@
+// GET /_synapse/admin/v1/rooms/{room_id}/state — current state, optionally of one event `type`.
+import { z } from 'zod';
+import { roomState, roomStateQuery } from '../../../schemas/rooms.ts';
+import { encodePathSegment } from '../../internal/path.ts';
+import { defineRoute } from '../../pipeline/owned-route.ts';
+import { queryParser } from '../../pipeline/validate.ts';
+
+const parseQuery = queryParser(roomStateQuery);
+const roomPath = (roomId: string) => `/v1/rooms/${encodePathSegment(roomId)}`;
+
+export const roomStateRoute = defineRoute<z.infer<typeof roomState>>({
+  name: 'GET /v1/rooms/{room_id}/state',
+  method: 'GET',
+  pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/state$/,
+  // Synapse answers 404 "Room not found" before it reads `type`.
+  existenceCheckPath: (params) => roomPath(params.room_id!),
+  validate: ({ params, args }) => {
+    const { type } = parseQuery(args);
+    // `type=` (empty) means no filter in Synapse, so it is not forwarded.
+    return { path: `${roomPath(params.room_id!)}/state`, query: type ? [['type', type]] : [] };
+  },
+  response: { upstream: roomState, normalise: (body) => body },
+});

@@ -1,0 +1,25 @@
+// GET /_synapse/admin/v1/rooms/{room_id}/timestamp_to_event — the event closest to a time.
+import { z } from 'zod';
+import { timestampToEvent, timestampToEventQuery } from '../../../schemas/events.ts';
+import { encodePathSegment } from '../../internal/path.ts';
+import { defineRoute } from '../../pipeline/owned-route.ts';
+import { queryParser } from '../../pipeline/validate.ts';
+
+const parseQuery = queryParser(timestampToEventQuery);
+
+export const timestampToEventRoute = defineRoute<z.infer<typeof timestampToEvent>>({
+  name: 'GET /v1/rooms/{room_id}/timestamp_to_event',
+  method: 'GET',
+  pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/timestamp_to_event$/,
+  validate: ({ params, args }) => {
+    const query = parseQuery(args);
+    return {
+      path: `/v1/rooms/${encodePathSegment(params.room_id!)}/timestamp_to_event`,
+      query: [
+        ['ts', String(query.ts)],
+        ['dir', query.dir!],
+      ],
+    };
+  },
+  response: { upstream: timestampToEvent, normalise: (body) => body },
+});

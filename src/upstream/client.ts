@@ -1,0 +1,100 @@
+// The one connection pool toward Synapse, and the mapping of its failures to 502/504 Matrix errors.
+import type { Readable } from 'node:stream';
+import { Pool, type Dispatcher } from 'undici';
+import { FacadeError, facadeErrors } from '../errors.ts';
+
+/** Pool settings, all from config. */
+export interface UpstreamOptions {
+  /** Base URL of Synapse, e.g. http://127.0.0.1:8008. */
+  synapseUrl: string;
+  /** TCP connect timeout, milliseconds. */
+  connectTimeoutMs: number;
+  /** Default time to wait for response headers, milliseconds. */
+  headersTimeoutMs: number;
+  /** Default longest pause between body chunks, milliseconds. */
+  bodyTimeoutMs: number;
+  /** Keep-alive connections in the pool. */
+  connections: number;
+}
+
+/** One request toward Synapse. `path` is the raw path and query, sent byte for byte. */
+export interface UpstreamRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[]>;
+  body?: Readable | Buffer | string | null;
+  /** Aborts the request (used when the client goes away from a GET). Never set for mutations. */
+  signal?: AbortSignal;
+  /** Overrides the default headers timeout (e.g. the long v1 room delete). */
+  headersTimeoutMs?: number;
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** Maps an undici/socket failure to the facade's 502/504; an abort is returned unchanged. */
+export function mapUpstreamError(error: unknown): unknown {
+  if (error instanceof FacadeError) return error;
+  const code = (error as { code?: string } | null)?.code;
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return error;
+  if (code && TIMEOUT_CODES.has(code)) return facadeErrors.upstreamTimeout();
+  return facadeErrors.upstreamUnreachable();
+}
+
+/** The upstream Synapse: a keep-alive undici Pool (pipelining 1, no retries, redirects never followed). */
+export class Upstream {
+  readonly origin: string;
+  readonly #pool: Pool;
+  readonly #bodyTimeoutMs: number;
+  readonly #headersTimeoutMs: number;
+
+  constructor({ synapseUrl, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs, connections }: UpstreamOptions) {
+    const url = new URL(synapseUrl);
+    this.origin = url.origin;
+    this.#headersTimeoutMs = headersTimeoutMs;
+    this.#bodyTimeoutMs = bodyTimeoutMs;
+    this.#pool = new Pool(this.origin, {
+      connections,
+      pipelining: 1,
+      connect: { timeout: connectTimeoutMs },
+      headersTimeout: headersTimeoutMs,
+      bodyTimeout: bodyTimeoutMs,
+      keepAliveTimeout: 4_000,
+    });
+  }
+
+  /**
+   * Sends one request, exactly once (undici's Pool does not retry and does not follow redirects).
+   * Rejects with a FacadeError (502/504) on connection failures and timeouts before the headers arrive.
+   */
+  async request(request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    try {
+      return await this.#pool.request({
+        origin: this.origin,
+        method: request.method as Dispatcher.HttpMethod,
+        path: request.path,
+        headers: request.headers,
+        body: request.body ?? null,
+        signal: request.signal,
+        headersTimeout: request.headersTimeoutMs ?? this.#headersTimeoutMs,
+        bodyTimeout: this.#bodyTimeoutMs,
+      });
+    } catch (error) {
+      throw mapUpstreamError(error);
+    }
+  }
+
+  /** Reads a whole response body, mapping a body timeout or reset to 504/502. */
+  async readBody(response: Dispatcher.ResponseData): Promise<Buffer> {
+    try {
+      return Buffer.from(await response.body.arrayBuffer());
+    } catch (error) {
+      throw mapUpstreamError(error);
+    }
+  }
+
+  /** Closes the pool, letting requests in flight finish. */
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+}

@@ -1,0 +1,52 @@
+// Synapse's query parsing quirks (Twisted parse_qs + servlet helpers) as the facade reproduces them.
+import { describe, expect, it } from 'vitest';
+import { firstValue, originFormTarget, parseSynapseQuery } from '../../src/internal/query.ts';
+import { parsePythonInt } from '../../schemas/query-params.ts';
+
+const first = (query: string, key: string) => firstValue(parseSynapseQuery(query), key)?.toString('utf8');
+
+describe('parseSynapseQuery', () => {
+  it('splits on both & and ;', () => {
+    expect(first('from=5;limit=7', 'limit')).toBe('7');
+    expect(first('from=5&limit=7', 'from')).toBe('5');
+  });
+  it('drops pairs without =, keeps blank values', () => {
+    const args = parseSynapseQuery('raw&limit=');
+    expect(args.has('raw')).toBe(false);
+    expect(first('raw&limit=', 'limit')).toBe('');
+  });
+  it('takes the first of repeated keys', () => {
+    expect(first('limit=1&limit=2', 'limit')).toBe('1');
+  });
+  it('turns + into a space before percent-decoding, and keeps malformed escapes', () => {
+    expect(first('search_term=a+b%2Bc', 'search_term')).toBe('a b+c');
+    expect(first('search_term=100%zz', 'search_term')).toBe('100%zz');
+  });
+  it('decodes percent-encoded keys', () => {
+    expect(first('%6Cimit=3', 'limit')).toBe('3');
+  });
+});
+
+describe('parsePythonInt (Python int())', () => {
+  it.each([
+    ['10', 10n],
+    [' 7 ', 7n],
+    ['+3', 3n],
+    ['-0', 0n],
+    ['1_000', 1000n],
+    ['-5', -5n],
+    ['99999999999999999999', 99999999999999999999n],
+  ])('accepts %j', (text, value) => {
+    expect(parsePythonInt(text)).toBe(value);
+  });
+  it.each(['', 'abc', '1__0', '_1', '1_', '1.5', '0x10', '1e3', '١٢'])('rejects %j', (text) => {
+    expect(parsePythonInt(text)).toBeUndefined();
+  });
+});
+
+describe('originFormTarget', () => {
+  it('reduces absolute-form targets to origin form', () => {
+    expect(originFormTarget('http://example.org/_synapse/admin/v1/rooms?x=1')).toBe('/_synapse/admin/v1/rooms?x=1');
+    expect(originFormTarget('/a?b')).toBe('/a?b');
+  });
+});

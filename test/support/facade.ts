@@ -1,0 +1,29 @@
+// Starts a facade for tests: silent logs, loopback, random port, short timeouts unless told otherwise.
+import { Writable } from 'node:stream';
+import type { ConfigInput } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { startFacade, type RunningFacade } from '../../src/server.ts';
+
+/** A facade plus the log lines it wrote. */
+export interface TestFacade extends RunningFacade {
+  logLines: string[];
+}
+
+/** Starts a facade in front of `synapseUrl`, capturing its JSON log lines. */
+export async function startTestFacade(synapseUrl: string, overrides: Partial<ConfigInput> = {}): Promise<TestFacade> {
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const facade = await startFacade(
+    { synapseUrl, host: '127.0.0.1', port: 0, logLevel: 'info', ...overrides },
+    { logger: createLogger('info', sink) },
+  );
+  return Object.assign(facade, { logLines });
+}
+
+/** Authorization header of an admin for tests that need a token present. */
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
