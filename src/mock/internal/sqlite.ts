@@ -25,7 +25,7 @@ export function compareDirected(a: SqlValue, b: SqlValue, descending: boolean): 
 export function sqliteLike(value: string, pattern: string): boolean {
   let source = '';
   for (const ch of asciiLower(pattern)) {
-    source += ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    source += ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
   return new RegExp(`^${source}$`, 'su').test(asciiLower(value));
 }
