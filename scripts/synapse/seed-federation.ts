@@ -54,6 +54,9 @@ function deterministicDestinations(room: RoomPicker): SeededDestination[] {
     row('juliet.seed.invalid', T0 + 3_600_000, T0 + 3_600_000, 2_400_000, null),
     row('kilo.seed.invalid', T0 + 5000, T0 + 5000, 600_000, 77),
     row('lima.seed.invalid', null, 0, 0, 500, [{ roomId: room(0), streamOrdering: 500 }]),
+    // List and details disagree here: details null/zero failure_ts and retry_interval when retry_last_ts is 0/NULL.
+    row('mike.seed.invalid', T0 + 9, 0, 600_000, null),
+    row('november.seed.invalid', T0 + 11, null, null, 3),
     row('UPPER.seed.invalid', T0 + 2, T0 + 2, 600_000, null),
     row('[::1]:8448', T0 + 7, T0 + 7, 600_000, null),
   ];
