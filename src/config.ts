@@ -29,9 +29,9 @@ export const configSchema = z.object({
    * From any other peer those headers are overwritten. Default: none.
    */
   trustedProxies: z
-    .string()
+    .union([z.string(), z.array(z.string())])
     .default('')
-    .transform((list) => list.split(',').map((entry) => entry.trim()).filter(Boolean)),
+    .transform((list) => (typeof list === 'string' ? list.split(',') : list).map((entry) => entry.trim()).filter(Boolean)),
 });
 
 export type Config = z.output<typeof configSchema>;
