@@ -1,0 +1,86 @@
+// Shared set-up for route tests: a facade on a loopback port in front of a mock Synapse, and small request helpers.
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import type { ConfigInput } from '../../src/config.ts';
+import { DEFAULT_ADMIN_TOKEN } from '../../src/mock/constants.ts';
+import { startMockSynapse, type MockSynapse, type MockSynapseOptions } from '../../src/mock/server.ts';
+import { startTestFacade, type TestFacade } from '../support/facade.ts';
+
+/** What a route test sees of one answer. */
+export interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  text: string;
+  headers: Headers;
+}
+
+/** A facade in front of its own mock Synapse, both started once per test file. */
+export interface FacadeOverMock {
+  facade(): TestFacade;
+  mock(): MockSynapse;
+  /** GETs `path` through the facade as the mock's admin (`token: null` sends no token). */
+  get(path: string, options?: { token?: string | null }): Promise<Answer>;
+  /** The raw request targets that reached the mock since the last test started. */
+  upstreamUrls(): string[];
+}
+
+/** Reads a fetch Response into an Answer (the body parsed when it is JSON). */
+export async function readAnswer(response: Response): Promise<Answer> {
+  const text = await response.text();
+  const body = text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {};
+  return { status: response.status, body, text, headers: response.headers };
+}
+
+/** GETs `baseUrl + path` with a bearer token unless `token` is null. */
+export async function getAs(baseUrl: string, path: string, token: string | null = DEFAULT_ADMIN_TOKEN): Promise<Answer> {
+  const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
+  return readAnswer(await fetch(`${baseUrl}${path}`, { headers }));
+}
+
+/** Starts the pair for the enclosing file and forgets recorded upstream requests before each test. */
+export function useFacadeOverMock(
+  mockOptions: MockSynapseOptions = {},
+  facadeOverrides: Partial<ConfigInput> = {},
+): FacadeOverMock {
+  let mock: MockSynapse | undefined;
+  let facade: TestFacade | undefined;
+  beforeAll(async () => {
+    mock = await startMockSynapse(mockOptions);
+    facade = await startTestFacade(mock.url, facadeOverrides);
+  });
+  afterAll(async () => {
+    await facade?.close();
+    await mock?.close();
+  });
+  beforeEach(() => mock?.reset());
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('facade over mock not started');
+    return value;
+  };
+  return {
+    facade: () => started(facade),
+    mock: () => started(mock),
+    get: (path, { token = DEFAULT_ADMIN_TOKEN } = {}) => getAs(started(facade).url, path, token),
+    upstreamUrls: () => started(mock).requests.map((request) => request.url),
+  };
+}
+
+/** Asserts a Matrix error answer with Synapse's CORS headers. */
+export function expectMatrixError(answer: Answer, status: number, errcode: string, error: string): void {
+  expect({ status: answer.status, body: answer.body }).toEqual({ status, body: { errcode, error } });
+  expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+  expect(answer.headers.get('content-type')).toBe('application/json');
+}
+
+/** The query pairs of a raw request target, decoded once (as Twisted would), in order. */
+export function queryOf(target: string): Array<[string, string]> {
+  const query = target.includes('?') ? target.slice(target.indexOf('?') + 1) : '';
+  if (query === '') return [];
+  return query.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    return [decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1))];
+  });
+}
+
+export const enc = encodeURIComponent;
+export const ROOMS = '/_synapse/admin/v1/rooms';
+export const DESTINATIONS = '/_synapse/admin/v1/federation/destinations';
