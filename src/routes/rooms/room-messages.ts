@@ -7,7 +7,11 @@ import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
 import { queryParser } from '../../pipeline/validate.ts';
 
-const parseQuery = queryParser(roomMessagesQuery);
+// Synapse checks the from/to tokens before it reads limit and filter, so the query is parsed in two steps.
+// Synapse: synapse/streams/config.py PaginationConfig.from_request
+const { dir, from, to, limit, filter } = roomMessagesQuery;
+const parsePosition = queryParser({ dir, from, to });
+const parseRest = queryParser({ limit, filter });
 
 /** A token as Synapse reads it: "" is absent, `END` (from only) is absent, anything else must parse. */
 function checkToken(name: 'from' | 'to', token: string | undefined): string | undefined {
@@ -23,9 +27,10 @@ export const roomMessagesRoute = defineRoute<z.infer<typeof roomMessages>>({
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/messages$/,
   doubleEncoded: ['filter'],
   validate: ({ params, args }) => {
-    const query = parseQuery(args);
-    const from = checkToken('from', query.from);
-    const to = checkToken('to', query.to);
+    const position = parsePosition(args);
+    const from = checkToken('from', position.from);
+    const to = checkToken('to', position.to);
+    const query = { ...position, ...parseRest(args) };
     // Synapse caps the limit silently; sending the capped value keeps huge numbers away from it.
     const limit = query.limit! > MESSAGES_MAX_LIMIT ? MESSAGES_MAX_LIMIT : query.limit!;
     const pairs: Array<readonly [string, string]> = [['dir', query.dir!]];
