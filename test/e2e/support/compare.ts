@@ -1,0 +1,136 @@
+// The diff helper: one request sent to Synapse directly and through a facade in front of it, answers compared.
+import { appendFileSync } from 'node:fs';
+import { request } from 'undici';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { startTestFacade, type TestFacade } from '../../support/facade.ts';
+import { COMPARISON_LOG } from './comparison-log.ts';
+import type { Expectation, Json } from './expected.ts';
+
+/** A request exactly as sent: `target` is the raw path and query (never re-encoded). */
+export interface Exchange {
+  method?: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  target: string;
+  /** Whose token goes in `Authorization` ('none' sends no header); default admin. */
+  token?: 'admin' | 'user' | 'none';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** A parsed answer. */
+export interface Answer {
+  status: number;
+  body: Json;
+}
+
+let facade: TestFacade | undefined;
+
+/** Starts one facade in front of the real Synapse for the calling test file. */
+export function useFacade(): void {
+  beforeAll(async () => {
+    facade = await startTestFacade(inject('synapse').baseUrl);
+  });
+  afterAll(async () => {
+    await facade?.close();
+    facade = undefined;
+  });
+}
+
+/** Sends `exchange` to `baseUrl` byte for byte. */
+async function send(baseUrl: string, { method = 'GET', target, token = 'admin', headers = {}, body }: Exchange): Promise<Answer> {
+  const state = inject('synapse');
+  const auth = token === 'none' ? {} : { authorization: `Bearer ${token === 'admin' ? state.adminToken : state.userToken}` };
+  const response = await request(baseUrl, { method, path: target, headers: { ...auth, ...headers }, body });
+  const text = await response.body.text();
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(text) as Json;
+  } catch {
+    parsed = { nonJsonBody: text };
+  }
+  return { status: response.statusCode, body: parsed };
+}
+
+/** Sends through the facade only. */
+export function viaFacade(exchange: Exchange): Promise<Answer> {
+  if (!facade) throw new Error('useFacade() was not called in this file');
+  return send(facade.url, exchange);
+}
+
+/** Sends to Synapse only. */
+export function direct(exchange: Exchange): Promise<Answer> {
+  return send(inject('synapse').baseUrl, exchange);
+}
+
+/** `state` lists are "unspecified order" (Synapse iterates a state map): compared as sets of events. */
+const byEventId = (a: unknown, b: unknown) => String((a as Json).event_id).localeCompare(String((b as Json).event_id));
+
+/**
+ * An event's `age` and `unsigned.age` are "now minus origin_server_ts" at the time of serving: they differ
+ * between any two answers, so they are left out of the comparison (everything else is compared).
+ */
+function comparable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(comparable);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === 'age' && 'event_id' in value) continue;
+    if (key === 'state' && Array.isArray(inner)) {
+      out[key] = comparable(inner.toSorted(byEventId));
+      continue;
+    }
+    if (key === 'unsigned' && inner !== null && typeof inner === 'object') {
+      const { age: _age, ...rest } = inner as Record<string, unknown>;
+      out[key] = comparable(rest);
+    } else {
+      out[key] = comparable(inner);
+    }
+  }
+  return out;
+}
+
+function count(kind: string, exchange: Exchange): void {
+  appendFileSync(COMPARISON_LOG, `${kind} ${exchange.method ?? 'GET'} ${exchange.target.split('?')[0]}\n`);
+}
+
+/**
+ * Sends `exchange` to both; a 200 from Synapse must come back from the facade as `expected(body)`,
+ * field by field; any other answer must come back unchanged (status and body). Returns both answers.
+ */
+export async function expectSameAnswer(exchange: Exchange, expected: Expectation): Promise<{ synapse: Answer; facade: Answer }> {
+  const synapse = await direct(exchange);
+  const fromFacade = await viaFacade(exchange);
+  const label = `${exchange.method ?? 'GET'} ${exchange.target}`;
+  expect(fromFacade.status, label).toBe(synapse.status);
+  const wanted = synapse.status === 200 ? expected(synapse.body) : synapse.body;
+  expect(comparable(fromFacade.body), label).toStrictEqual(comparable(wanted));
+  count('answer', exchange);
+  return { synapse, facade: fromFacade };
+}
+
+/** Like expectSameAnswer, and Synapse must have answered 200 (a comparison of two errors proves less). */
+export async function expectSameSuccess(exchange: Exchange, expected: Expectation): Promise<Json> {
+  const { synapse } = await expectSameAnswer(exchange, expected);
+  expect(synapse.status, `${exchange.target}: ${JSON.stringify(synapse.body)}`).toBe(200);
+  return synapse.body;
+}
+
+/** The same bad request to both: Synapse must reject it, and the facade must say exactly the same thing. */
+export async function expectSameError(exchange: Exchange): Promise<Answer> {
+  const synapse = await direct(exchange);
+  const fromFacade = await viaFacade(exchange);
+  const label = `${exchange.method ?? 'GET'} ${exchange.target} → Synapse ${synapse.status} ${JSON.stringify(synapse.body)}`;
+  expect(synapse.status, label).toBeGreaterThanOrEqual(400);
+  expect({ status: fromFacade.status, errcode: fromFacade.body.errcode, error: fromFacade.body.error }, label).toStrictEqual({
+    status: synapse.status,
+    errcode: synapse.body.errcode,
+    error: synapse.body.error,
+  });
+  count('error', exchange);
+  return synapse;
+}
+
+/** `/_synapse/admin` + path. */
+export const admin = (path: string) => `/_synapse/admin${path}`;
+
+/** A path segment encoded as clients do. */
+export const seg = (value: string) => encodeURIComponent(value);
