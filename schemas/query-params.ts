@@ -1,5 +1,6 @@
 // Zod schemas for Synapse's query-parameter helpers, with Synapse's exact errors.
-// Each takes the first raw value (bytes) of a parameter, or undefined when absent.
+// Each takes a parameter's raw values (bytes): all of them (string helpers check every one, as Synapse's
+// parse_strings_from_args does), one Buffer (treated as the only value), or undefined when absent.
 // Synapse: synapse/http/servlet.py parse_integer, parse_boolean, parse_string, parse_enum, parse_json
 import { z } from 'zod';
 
@@ -16,7 +17,25 @@ function fail(ctx: Ctx, errcode: string, message: string, status = 400): typeof 
   return z.NEVER;
 }
 
-const raw = z.custom<Buffer | undefined>((value) => value === undefined || Buffer.isBuffer(value));
+/** A parameter's raw values: every value in order, or just the first, or undefined when absent. */
+export type RawValues = Buffer | readonly Buffer[] | undefined;
+
+const raw = z.custom<RawValues>(
+  (value) => value === undefined || Buffer.isBuffer(value) || (Array.isArray(value) && value.length > 0 && value.every((item) => Buffer.isBuffer(item))),
+);
+
+/** Every value, in order ([] when absent). */
+const valuesOf = (value: RawValues): readonly Buffer[] => (value === undefined ? [] : Buffer.isBuffer(value) ? [value] : value);
+
+/**
+ * Every raw value of each of `names`, for the schema helpers above: Synapse's integer and boolean helpers
+ * read the first value, its string helpers decode and check them all. Synapse: synapse/http/servlet.py
+ */
+export function everyValueOf(args: ReadonlyMap<string, readonly Buffer[]>, names: readonly string[]): Record<string, RawValues> {
+  const input: Record<string, RawValues> = {};
+  for (const name of names) input[name] = args.get(name);
+  return input;
+}
 
 /** Python's `int(bytes)`: optional whitespace and sign, ASCII digits with single `_` between digits. */
 const PYTHON_INT = /^[ \t\n\v\f\r]*([+-]?)(\d+(?:_\d+)*)[ \t\n\v\f\r]*$/;
@@ -39,7 +58,8 @@ export interface IntegerOptions {
 
 /** `parse_integer(name, default, required, negative=False)`. */
 export function synapseInteger(name: string, { defaultValue, required = false }: IntegerOptions = {}) {
-  return raw.transform((value, ctx): bigint | undefined => {
+  return raw.transform((values, ctx): bigint | undefined => {
+    const value = valuesOf(values)[0];
     if (value === undefined) {
       if (required) return fail(ctx, 'M_MISSING_PARAM', `Missing required integer query parameter ${name}`);
       return defaultValue;
@@ -53,7 +73,8 @@ export function synapseInteger(name: string, { defaultValue, required = false }:
 
 /** `parse_boolean(name)`: exactly `true` or `false`. */
 export function synapseBoolean(name: string) {
-  return raw.transform((value, ctx): boolean | undefined => {
+  return raw.transform((values, ctx): boolean | undefined => {
+    const value = valuesOf(values)[0];
     if (value === undefined) return undefined;
     const text = value.toString('latin1');
     if (text === 'true') return true;
@@ -88,17 +109,23 @@ export function synapseString<T extends string = string>(
   name: string,
   { defaultValue, allowedValues, encoding = 'ascii', emptyError }: StringOptions<T> = {},
 ) {
-  return raw.transform((value, ctx): T | undefined => {
-    if (value === undefined) return defaultValue;
-    const text = decodeAs(value, encoding);
-    // Synapse raises SynapseError without an errcode here, hence M_UNKNOWN.
-    if (text === undefined) return fail(ctx, 'M_UNKNOWN', `Query parameter '${name}' must be ${encoding}`);
-    if (emptyError !== undefined && text === '') return fail(ctx, 'M_INVALID_PARAM', emptyError);
-    if (allowedValues && !allowedValues.includes(text as T)) {
-      const list = allowedValues.map((allowed) => `'${allowed}'`).join(', ');
-      return fail(ctx, 'M_INVALID_PARAM', `Query parameter '${name}' must be one of [${list}]`);
+  return raw.transform((values, ctx): T | undefined => {
+    const all = valuesOf(values);
+    if (all.length === 0) return defaultValue;
+    // parse_strings_from_args decodes and checks every value, in order, then the servlet uses the first.
+    const texts: string[] = [];
+    for (const value of all) {
+      const text = decodeAs(value, encoding);
+      // Synapse raises SynapseError without an errcode here, hence M_UNKNOWN.
+      if (text === undefined) return fail(ctx, 'M_UNKNOWN', `Query parameter '${name}' must be ${encoding}`);
+      if (allowedValues && !allowedValues.includes(text as T)) {
+        const list = allowedValues.map((allowed) => `'${allowed}'`).join(', ');
+        return fail(ctx, 'M_INVALID_PARAM', `Query parameter '${name}' must be one of [${list}]`);
+      }
+      texts.push(text);
     }
-    return text as T;
+    if (emptyError !== undefined && texts[0] === '') return fail(ctx, 'M_INVALID_PARAM', emptyError);
+    return texts[0] as T;
   });
 }
 
@@ -110,10 +137,13 @@ export const direction = synapseString<'b' | 'f'>('dir', { defaultValue: 'f', al
  * Synapse does not check it is an object). Returns the twice-decoded text, which is what Synapse parses.
  */
 export function synapseJson(name: string) {
-  return raw.transform((value, ctx): string | undefined => {
-    if (value === undefined) return undefined;
-    const text = decodeAs(value, 'utf-8');
-    if (text === undefined) return fail(ctx, 'M_UNKNOWN', `Query parameter '${name}' must be utf-8`);
+  return raw.transform((values, ctx): string | undefined => {
+    const all = valuesOf(values);
+    if (all.length === 0) return undefined;
+    // Every value is decoded (parse_string), only the first is parsed as JSON.
+    const texts = all.map((value) => decodeAs(value, 'utf-8'));
+    if (texts.includes(undefined)) return fail(ctx, 'M_UNKNOWN', `Query parameter '${name}' must be utf-8`);
+    const text = texts[0]!;
     const twice = unquoteLikePython(text);
     try {
       JSON.parse(twice);

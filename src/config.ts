@@ -20,6 +20,12 @@ export const configSchema = z.object({
   upstreamHeadersTimeoutMs: positiveMs.default(60_000),
   /** UPSTREAM_BODY_TIMEOUT_MS: longest pause between response body chunks. Default 60000. */
   upstreamBodyTimeoutMs: positiveMs.default(60_000),
+  /** UPSTREAM_LONG_TIMEOUT_MS: headers timeout of the synchronous v1 room DELETE, which can run for minutes. Default 1800000 (30 min). */
+  upstreamLongTimeoutMs: positiveMs.default(1_800_000),
+  /** MAX_BODY_BYTES: largest JSON body accepted on owned mutation routes; larger → 413 M_TOO_LARGE. Default 65536. */
+  maxBodyBytes: z.coerce.number().int().positive().default(65_536),
+  /** SYNAPSE_SERVER_NAME: Synapse's server_name; when unset it is learnt from the caller's whoami when first needed. */
+  synapseServerName: z.string().min(1).optional(),
   /** UPSTREAM_CONNECTIONS: keep-alive connections in the pool toward Synapse. Default 64. */
   upstreamConnections: z.coerce.number().int().positive().default(64),
   /** LOG_LEVEL: fatal, error, warn, info, debug or silent. Default info. */
@@ -46,6 +52,9 @@ const envNames: Record<keyof Config, string> = {
   upstreamHeadersTimeoutMs: 'UPSTREAM_HEADERS_TIMEOUT_MS',
   upstreamBodyTimeoutMs: 'UPSTREAM_BODY_TIMEOUT_MS',
   upstreamConnections: 'UPSTREAM_CONNECTIONS',
+  upstreamLongTimeoutMs: 'UPSTREAM_LONG_TIMEOUT_MS',
+  maxBodyBytes: 'MAX_BODY_BYTES',
+  synapseServerName: 'SYNAPSE_SERVER_NAME',
   logLevel: 'LOG_LEVEL',
   trustedProxies: 'TRUSTED_PROXIES',
 };

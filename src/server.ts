@@ -39,6 +39,7 @@ export async function startFacade(input: ConfigInput | Config, { logger }: Start
     upstream,
     logger: logger ?? createLogger(config.logLevel),
     schemaMismatches: new Map(),
+    inFlightMutations: new Map(),
   };
   const app = createApp(context, ownedRoutes);
   const server = createAdaptorServer({ fetch: app.fetch });

@@ -1,7 +1,14 @@
-// What every request handler needs: config, the upstream pool, the logger and counters.
+// What every request handler needs: config, the upstream pool, the logger and shared state.
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Upstream } from '../upstream/client.ts';
+
+/** A complete upstream answer, as shared between coalesced callers. */
+export interface UpstreamAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
 
 /** Shared dependencies of the request pipeline (one per running facade). */
 export interface FacadeContext {
@@ -10,4 +17,8 @@ export interface FacadeContext {
   logger: Logger;
   /** Responses that did not fit their schema, by route template. */
   schemaMismatches: Map<string, number>;
+  /** Mutations in flight by coalescing key: identical concurrent calls share one upstream request. */
+  inFlightMutations: Map<string, Promise<UpstreamAnswer>>;
+  /** Synapse's server_name once known (config or whoami). */
+  serverName?: string;
 }

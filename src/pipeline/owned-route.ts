@@ -1,15 +1,20 @@
-// What a route file declares: Synapse's path pattern, request schemas, upstream target and response contract.
+// What a route file declares: Synapse's path pattern, request checks, upstream target and response contract.
 import type { z } from 'zod';
+import type { JsonObject } from '../../schemas/json-body.ts';
 import type { QueryArgs } from '../internal/query.ts';
 
 /** The validated request a route hands to the pipeline. */
 export interface ValidatedRequest {
-  /** Upstream path, each segment already encoded exactly once. */
+  /** Upstream path after `/_synapse/admin`, each segment already encoded exactly once. */
   path: string;
   /** Upstream query pairs, in order; values are the validated values, encoded by the pipeline. */
   query: ReadonlyArray<readonly [string, string]>;
   /** Decoded path values the normaliser may need (e.g. the delete ID an old Synapse did not echo). */
   known?: Readonly<Record<string, string>>;
+  /** Set when the facade answers itself without calling Synapse (e.g. nothing to delete). */
+  answer?: { status: number; body: unknown };
+  /** What the audit line records about this mutation (IDs and body fields, never tokens). */
+  audit?: Readonly<Record<string, unknown>>;
 }
 
 /** How a successful (200) Synapse answer is checked and normalised. */
@@ -20,11 +25,31 @@ export interface ResponseContract<Body> {
   normalise(body: Body, request: ValidatedRequest): unknown;
 }
 
-/** Input of a route's `validate`: decoded path groups and Synapse-style query arguments. */
+/** An upstream GET made on the caller's behalf (same credentials), answered with status and JSON. */
+export type Probe = (path: string) => Promise<{ status: number; body: unknown }>;
+
+/** Input of a route's `validate`. */
 export interface RouteInput {
+  /** Decoded path groups. */
   params: Readonly<Record<string, string>>;
+  /** Synapse-style query arguments. */
   args: QueryArgs;
+  /** The parsed JSON body, for routes that read one. */
+  body: JsonObject;
+  /** Asks Synapse a read-only question with the caller's credentials. */
+  probe: Probe;
+  /** Synapse's server_name (from config, or learnt once from the caller's whoami). */
+  serverName(): Promise<string>;
 }
+
+/** How a route reads its request body, as Synapse's servlet does. */
+export type BodyPolicy =
+  /** `parse_json_object_from_request(request)`: an empty body is "Content not JSON.". */
+  | 'object'
+  /** `allow_empty_body=True`: empty means `{}`. */
+  | 'optional-object'
+  /** Never read by Synapse: size-checked, then not forwarded. */
+  | 'ignored';
 
 /** One endpoint the facade owns. */
 export interface OwnedRoute {
@@ -34,7 +59,7 @@ export interface OwnedRoute {
   /** Synapse's own regex, matched against the raw (still percent-encoded) path. */
   pattern: RegExp;
   /** Validates in Synapse's order and returns what goes upstream; throws FacadeError (after auth). */
-  validate(input: RouteInput): ValidatedRequest;
+  validate(input: RouteInput): ValidatedRequest | Promise<ValidatedRequest>;
   /**
    * Synapse checks that the object exists before it parses the query (e.g. destination rooms).
    * When validation fails, this upstream GET is asked first and a non-200 answer wins over the 400.
@@ -42,6 +67,13 @@ export interface OwnedRoute {
   existenceCheckPath?: (params: Readonly<Record<string, string>>) => string;
   /** Query parameters to send twice-encoded because Synapse percent-decodes them twice (`filter`). */
   doubleEncoded?: readonly string[];
+  /** Request body handling; absent for GET routes. */
+  body?: BodyPolicy;
+  /**
+   * Mutations: sent upstream at most once, never aborted when the client leaves, written to the audit log.
+   * `longRunning` uses UPSTREAM_LONG_TIMEOUT_MS; `coalesce` makes identical concurrent calls share one.
+   */
+  mutation?: { longRunning?: boolean; coalesce?: boolean };
   response?: ResponseContract<never>;
 }
 

@@ -34,7 +34,7 @@ export async function passThrough(
   const response = await context.upstream.request({
     method,
     path: incoming.url ?? '/',
-    headers: upstreamRequestHeaders(incoming, context.config),
+    headers: upstreamRequestHeaders(incoming, { ...context.config, keepContentLength: true }),
     body: hasRequestBody(incoming) ? incoming : null,
     signal: abortable ? controller.signal : undefined,
   });

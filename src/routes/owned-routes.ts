@@ -14,20 +14,32 @@ import { roomMessagesRoute } from './rooms/room-messages.ts';
 import { roomStateRoute } from './rooms/room-state.ts';
 import { roomsListRoute } from './rooms/rooms-list.ts';
 import { timestampToEventRoute } from './rooms/timestamp-to-event.ts';
+import { forwardExtremitiesDeleteRoute } from './rooms/forward-extremities-delete.ts';
+import { makeRoomAdminRoute } from './rooms/make-room-admin.ts';
+import { roomBlockRoute } from './rooms/room-block.ts';
+import { roomDeleteRoute } from './rooms/room-delete.ts';
+import { roomDeleteV2Route } from './rooms/room-delete-v2.ts';
+import { resetConnectionRoute } from './federation/reset-connection.ts';
 
 export const ownedRoutes: readonly OwnedRoute[] = [
   roomDetailsRoute,
+  roomDeleteRoute,
   roomBlockStatusRoute,
+  roomBlockRoute,
   roomsListRoute,
   roomStateRoute,
+  roomDeleteV2Route,
   roomMembersRoute,
   deleteStatusByIdRoute,
   deleteStatusByRoomRoute,
+  makeRoomAdminRoute,
   forwardExtremitiesRoute,
+  forwardExtremitiesDeleteRoute,
   eventContextRoute,
   roomMessagesRoute,
   timestampToEventRoute,
   destinationsListRoute,
   destinationDetailsRoute,
   destinationRoomsRoute,
+  resetConnectionRoute,
 ];

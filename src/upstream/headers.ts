@@ -28,6 +28,8 @@ function connectionListed(headers: IncomingHttpHeaders | Record<string, unknown>
 export interface ForwardHeaderOptions {
   /** Peer addresses whose X-Forwarded-For/-Proto are kept (appended to); default none. */
   trustedProxies: readonly string[];
+  /** Keep the client's Content-Length (pass-through streams the body as received). Default false. */
+  keepContentLength?: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface ForwardHeaderOptions {
  */
 export function upstreamRequestHeaders(
   incoming: IncomingMessage,
-  { trustedProxies }: ForwardHeaderOptions,
+  { trustedProxies, keepContentLength = false }: ForwardHeaderOptions,
 ): Record<string, string | string[]> {
   const listed = connectionListed(incoming.headers);
   const headers: Record<string, string | string[]> = {};
@@ -46,6 +48,8 @@ export function upstreamRequestHeaders(
     const name = raw[i]!.toLowerCase();
     if (HOP_BY_HOP.has(name) || listed.has(name)) continue;
     if (name === 'x-forwarded-for' || name === 'x-forwarded-proto') continue;
+    // Owned routes re-send the body from a buffer (or none): undici sets the length itself then.
+    if (name === 'content-length' && !keepContentLength) continue;
     const existing = headers[name];
     const value = raw[i + 1]!;
     if (existing === undefined) headers[name] = value;

@@ -61,14 +61,18 @@ describe('path IDs reach upstream as one segment each, decoded once and encoded 
           const expected = (value: string) => (encodeTwice ? encodeURIComponent(value) : value);
           const path = template.replace(/\{([^}]+)\}/g, (_all, group: string) => sent(values[group]!));
           upstream.requests.length = 0;
-          const answer = await rawHttp(facade.url, `${route.method} ${path} HTTP/1.1\r\nAuthorization: Bearer t`);
-          if (upstream.requests.length === 0) {
+          const body = route.body === 'object' ? '{}' : '';
+          const answer = await rawHttp(facade.url, `${route.method} ${path} HTTP/1.1\r\nAuthorization: Bearer t`, body);
+          // Read-only probes a route makes first (e.g. counting extremities) are GETs of the same route.
+          const routed = upstream.requests.filter((seen) => seen.method === route.method);
+          if (routed.length === 0) {
             // The facade refused the ID itself (e.g. not a legal room ID): that is a 400, never a proxy.
             expect(answer.status).toBe(400);
             return;
           }
-          expect(upstream.requests).toHaveLength(1);
-          expectSameRoute(template, upstream.requests[0]!.url, Object.fromEntries(groups.map((group) => [group, expected(values[group]!)])));
+          expect(routed).toHaveLength(1);
+          for (const seen of upstream.requests) expect(seen.url.split('?')[0]).toBe(routed[0]!.url.split('?')[0]);
+          expectSameRoute(template, routed[0]!.url, Object.fromEntries(groups.map((group) => [group, expected(values[group]!)])));
         }),
         { numRuns: 60 },
       );

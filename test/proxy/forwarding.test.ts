@@ -34,9 +34,9 @@ describe('pass-through', () => {
     expect(upstream.requests[0]).toMatchObject({ method: 'POST', url: '/_matrix/client/v3/login', body });
   });
 
-  it('passes mutating admin routes through untouched (until the facade owns them)', async () => {
-    await fetch(`${facade.url}/_synapse/admin/v1/rooms/!a:hs/block`, { method: 'PUT', body: '{"block":true}', headers: bearer('t') });
-    expect(upstream.requests[0]).toMatchObject({ method: 'PUT', url: '/_synapse/admin/v1/rooms/!a:hs/block', body: '{"block":true}' });
+  it('passes admin mutations it does not own through untouched', async () => {
+    await fetch(`${facade.url}/_synapse/admin/v1/join/!a:hs`, { method: 'POST', body: '{"user_id":"@u:hs"}', headers: bearer('t') });
+    expect(upstream.requests[0]).toMatchObject({ method: 'POST', url: '/_synapse/admin/v1/join/!a:hs', body: '{"user_id":"@u:hs"}' });
   });
 
   it('adds CORS headers to pass-through answers', async () => {

@@ -1,0 +1,33 @@
+// Checking a 200 answer against its Zod contract and normalising it; a misfit passes through untouched.
+import type { FacadeContext } from './context.ts';
+import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
+
+/** Normalises a 200 body; a body that does not fit the schema is returned untouched and counted. */
+export function normaliseBody(context: FacadeContext, route: OwnedRoute, request: ValidatedRequest, body: Buffer): Buffer {
+  const contract = route.response;
+  if (!contract) return body;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    reportMismatch(context, route, 'body is not JSON');
+    return body;
+  }
+  const checked = contract.upstream.safeParse(parsed);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    reportMismatch(context, route, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    return body;
+  }
+  // The parsed value, not Zod's output: Zod strips unknown keys, and newer Synapse fields must survive.
+  return Buffer.from(JSON.stringify(contract.normalise(parsed as never, request)));
+}
+
+/** Counts a schema mismatch and logs it once per route. */
+function reportMismatch(context: FacadeContext, route: OwnedRoute, what: string): void {
+  const seen = context.schemaMismatches.get(route.name) ?? 0;
+  context.schemaMismatches.set(route.name, seen + 1);
+  if (seen === 0) {
+    context.logger.warn({ route: route.name, mismatch: what }, 'Synapse response did not fit its schema; passed through unchanged');
+  }
+}

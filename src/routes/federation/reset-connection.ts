@@ -1,0 +1,20 @@
+// POST /_synapse/admin/v1/federation/destinations/{destination}/reset_connection — retry a destination now.
+import { z } from 'zod';
+import { encodePathSegment } from '../../internal/path.ts';
+import { defineRoute } from '../../pipeline/owned-route.ts';
+
+export const resetConnectionRoute = defineRoute<Record<string, unknown>>({
+  name: 'POST /v1/federation/destinations/{destination}/reset_connection',
+  method: 'POST',
+  // `[^/]+` here (not `*`): an empty destination is no route at all in Synapse.
+  pattern: /^\/_synapse\/admin\/v1\/federation\/destinations\/(?<destination>[^/]+)\/reset_connection$/,
+  // Synapse never reads this body: `{}`, empty or invalid JSON all behave the same.
+  body: 'ignored',
+  mutation: {},
+  validate: ({ params }) => ({
+    path: `/v1/federation/destinations/${encodePathSegment(params.destination!)}/reset_connection`,
+    query: [],
+    audit: { destination: params.destination! },
+  }),
+  response: { upstream: z.looseObject({}), normalise: (answer) => answer },
+});

@@ -1,0 +1,30 @@
+// DELETE /_synapse/admin/v2/rooms/{room_id} — schedule a shutdown and purge; answers a delete_id to poll.
+import { z } from 'zod';
+import { roomDeleteBody } from '../../../schemas/json-body.ts';
+import { roomDeleteV2Result } from '../../../schemas/room-delete.ts';
+import { encodePathSegment } from '../../internal/path.ts';
+import { auditBodyFields } from '../../pipeline/audit-fields.ts';
+import { defineRoute } from '../../pipeline/owned-route.ts';
+import { requireRoomId } from '../../pipeline/path-checks.ts';
+import { parseOrThrow } from '../../pipeline/validate.ts';
+
+// Not coalesced: each call is a new task in Synapse, and a second call while one is active gets
+// Synapse's own 400 "Purge already in progress for <room_id>", passed through. A non-local
+// new_room_user_id is refused by Synapse before any side effect in v2, so it is left to Synapse.
+export const roomDeleteV2Route = defineRoute<z.infer<typeof roomDeleteV2Result>>({
+  name: 'DELETE /v2/rooms/{room_id}',
+  method: 'DELETE',
+  pattern: /^\/_synapse\/admin\/v2\/rooms\/(?<room_id>[^/]*)$/,
+  body: 'object',
+  mutation: {},
+  validate: ({ params, body }) => {
+    parseOrThrow(roomDeleteBody, body);
+    const roomId = requireRoomId(params.room_id!);
+    return {
+      path: `/v2/rooms/${encodePathSegment(roomId)}`,
+      query: [],
+      audit: { room_id: roomId, body: auditBodyFields(body) },
+    };
+  },
+  response: { upstream: roomDeleteV2Result, normalise: (answer) => answer },
+});
