@@ -40,7 +40,7 @@ function fail(ctx: z.core.$RefinementCtx<unknown>, errcode: string, message: str
 
 /** `content.get(name, default)` that must be a boolean "if given" (v1/v2 room DELETE). */
 function optionalBooleanParam(name: string, defaultValue: boolean) {
-  return z.unknown().transform((value, ctx): boolean => {
+  return z.unknown().optional().transform((value, ctx): boolean => {
     if (value === undefined) return defaultValue;
     if (typeof value !== 'boolean') return fail(ctx, 'M_BAD_JSON', `Param '${name}' must be a boolean, if given`);
     return value;
@@ -53,7 +53,7 @@ export const roomDeleteBody = z.looseObject({
   purge: optionalBooleanParam('purge', true),
   force_purge: optionalBooleanParam('force_purge', false),
   // Synapse does not type-check this and fails with a 500 after blocking the room; the facade refuses it.
-  new_room_user_id: z.unknown().transform((value, ctx): string | undefined => {
+  new_room_user_id: z.unknown().optional().transform((value, ctx): string | undefined => {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'string') return fail(ctx, 'M_BAD_JSON', "Param 'new_room_user_id' must be a string, if given");
     return value;
@@ -62,7 +62,7 @@ export const roomDeleteBody = z.looseObject({
 
 /** PUT block body: `block` present (M_MISSING_PARAM), then a boolean (M_BAD_JSON). */
 export const roomBlockBody = z.looseObject({
-  block: z.unknown().transform((value, ctx): boolean => {
+  block: z.unknown().optional().transform((value, ctx): boolean => {
     if (value === undefined) return fail(ctx, 'M_MISSING_PARAM', "Missing params: ['block']");
     if (typeof value !== 'boolean') return fail(ctx, 'M_BAD_JSON', "Param 'block' must be a boolean.");
     return value;
