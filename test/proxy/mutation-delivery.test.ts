@@ -1,5 +1,6 @@
 // Mutations are sent at most once, never cancelled by a leaving client, coalesced when identical, size-bounded.
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { replyJson, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
@@ -28,7 +29,9 @@ const audits = () => facade.logLines.map((line) => JSON.parse(line) as { audit?:
 
 describe('at most once', () => {
   it('an upstream that drops the connection after receiving a DELETE sees exactly one request; the client gets 502', async () => {
-    upstream.handle((_seen, response) => response.socket?.destroy());
+    upstream.handle((_seen, response) => {
+      response.socket?.destroy();
+    });
     const answer = await fetch(`${facade.url}${ROOM}`, { method: 'DELETE', body: '{}', headers: bearer('t') });
     expect(answer.status).toBe(502);
     await sleep(100);
@@ -107,7 +110,7 @@ describe('body size limit', () => {
     async function* chunks() {
       for (let i = 0; i < 100; i++) yield Buffer.alloc(512, 0x20);
     }
-    const answer = await request(`${facade.url}${ROOM}`, { method: 'DELETE', body: chunks(), headers: bearer('t') });
+    const answer = await request(`${facade.url}${ROOM}`, { method: 'DELETE', body: Readable.from(chunks()), headers: bearer('t') });
     expect(answer.statusCode).toBe(413);
     expect(upstream.requests).toHaveLength(0);
   });
