@@ -122,9 +122,15 @@ describe('GET /v1/rooms — the upstream request carries exactly the validated v
     expect(pair.upstreamUrls()).toEqual(['/_synapse/admin/v1/rooms?from=0&limit=100&order_by=name&dir=f']);
   });
 
-  it('Python integers are normalised (1_0 → 10, " +2 " → 2), ; separates, the first value wins', async () => {
-    await pair.get(`${ROOMS}?limit=1_0;from=%20%2B2%20&limit=99&order_by=size&order_by=bogus`);
+  it('Python integers are normalised (1_0 → 10, " +2 " → 2), ; separates, the first of several valid values wins', async () => {
+    // parse_integer reads only the first value (a bad later one is ignored); parse_string checks every value.
+    await pair.get(`${ROOMS}?limit=1_0;from=%20%2B2%20&limit=abc&order_by=size&order_by=name`);
     expect(pair.upstreamUrls()).toEqual(['/_synapse/admin/v1/rooms?from=2&limit=10&order_by=size&dir=f']);
+  });
+
+  it('a later value of a string parameter that is not allowed is refused (parse_strings_from_args)', async () => {
+    expectMatrixError(await pair.get(`${ROOMS}?dir=f&dir=x`), 400, 'M_INVALID_PARAM', "Query parameter 'dir' must be one of ['b', 'f']");
+    expect(pair.upstreamUrls()).toEqual([]);
   });
 
   it('search_term is decoded once (+ is a space) and re-encoded once; booleans and dir as validated', async () => {
