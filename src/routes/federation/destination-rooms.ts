@@ -4,9 +4,9 @@ import { destinationRooms, destinationRoomsQuery } from '../../../schemas/federa
 import { encodePathSegment } from '../../internal/path.ts';
 import { forwardOnlyNextToken } from '../../normalise/pagination.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { queryParser } from '../../pipeline/validate.ts';
+import { allValuesQueryParser } from '../../../schemas/query-parser.ts';
 
-const parseQuery = queryParser(destinationRoomsQuery);
+const parseQuery = allValuesQueryParser(destinationRoomsQuery);
 const destinationPath = (destination: string) => `/v1/federation/destinations/${encodePathSegment(destination)}`;
 
 export const destinationRoomsRoute = defineRoute<z.infer<typeof destinationRooms>>({

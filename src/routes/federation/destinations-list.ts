@@ -4,9 +4,9 @@ import { destinationList, destinationListQuery } from '../../../schemas/federati
 import { normaliseDestination } from '../../normalise/destinations.ts';
 import { forwardOnlyNextToken } from '../../normalise/pagination.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { queryParser } from '../../pipeline/validate.ts';
+import { allValuesQueryParser } from '../../../schemas/query-parser.ts';
 
-const parseQuery = queryParser(destinationListQuery);
+const parseQuery = allValuesQueryParser(destinationListQuery);
 
 export const destinationsListRoute = defineRoute<z.infer<typeof destinationList>>({
   name: 'GET /v1/federation/destinations',

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { roomState, roomStateQuery } from '../../../schemas/rooms.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { queryParser } from '../../pipeline/validate.ts';
+import { allValuesQueryParser } from '../../../schemas/query-parser.ts';
 
-const parseQuery = queryParser(roomStateQuery);
+const parseQuery = allValuesQueryParser(roomStateQuery);
 const roomPath = (roomId: string) => `/v1/rooms/${encodePathSegment(roomId)}`;
 
 export const roomStateRoute = defineRoute<z.infer<typeof roomState>>({

@@ -2,9 +2,9 @@
 import { roomList, roomListQuery, type RoomList } from '../../../schemas/rooms.ts';
 import { normaliseRoomList } from '../../normalise/rooms.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { queryParser } from '../../pipeline/validate.ts';
+import { allValuesQueryParser } from '../../../schemas/query-parser.ts';
 
-const parseQuery = queryParser(roomListQuery);
+const parseQuery = allValuesQueryParser(roomListQuery);
 
 export const roomsListRoute = defineRoute<RoomList>({
   name: 'GET /v1/rooms',

@@ -1,6 +1,6 @@
 // The diff helper: one request sent to Synapse directly and through a facade in front of it, answers compared.
 import { appendFileSync } from 'node:fs';
-import { request } from 'undici';
+import { getGlobalDispatcher } from 'undici';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { startTestFacade, type TestFacade } from '../../support/facade.ts';
 import { COMPARISON_LOG } from './comparison-log.ts';
@@ -39,7 +39,8 @@ export function useFacade(): void {
 async function send(baseUrl: string, { method = 'GET', target, token = 'admin', headers = {}, body }: Exchange): Promise<Answer> {
   const state = inject('synapse');
   const auth = token === 'none' ? {} : { authorization: `Bearer ${token === 'admin' ? state.adminToken : state.userToken}` };
-  const response = await request(baseUrl, { method, path: target, headers: { ...auth, ...headers }, body });
+  // The dispatcher sends `target` as is: no URL parsing, so raw bytes and `;` reach both servers unchanged.
+  const response = await getGlobalDispatcher().request({ origin: baseUrl, path: target, method, headers: { ...auth, ...headers }, body });
   const text = await response.body.text();
   let parsed: Json;
   try {
