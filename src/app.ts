@@ -10,6 +10,7 @@ import { CORS_HEADERS, sendError } from './pipeline/respond.ts';
 import { runOwnedRoute } from './pipeline/run-owned-route.ts';
 import { passThrough } from './proxy/pass-through.ts';
 import { answerWellKnown, WELL_KNOWN_CLIENT_PATH } from './routes/well-known.ts';
+import { facadeEndpoints } from './facade/endpoints.ts';
 
 /** Finds the owned route for a method and raw path, first match in Synapse's registration order. */
 function findRoute(routes: readonly OwnedRoute[], method: string, rawPath: string) {
@@ -27,6 +28,7 @@ function findRoute(routes: readonly OwnedRoute[], method: string, rawPath: strin
  */
 export function createApp(context: FacadeContext, routes: readonly OwnedRoute[]) {
   const app = new Hono<{ Bindings: HttpBindings }>();
+  app.route('/_facade', facadeEndpoints(context));
 
   app.all('*', async (c) => {
     const { incoming, outgoing } = c.env;

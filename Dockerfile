@@ -1,0 +1,25 @@
+# synapse-admin-facade: the same steps as README.md (npm ci, npm start), on the Node 24 LTS image the
+# tests run on. Build: docker build -t synapse-admin-facade .   Run: see README.md "Docker".
+
+# Stage 1: production dependencies only (the dev tools, the mock and the node@24 binary stay out).
+FROM node:24-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+# Stage 2: the runtime. Node 24 runs the TypeScript sources directly (type stripping), so there is no build.
+FROM node:24-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8009 \
+    SYNAPSE_URL=http://synapse:8008
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY src ./src
+COPY schemas ./schemas
+USER node
+EXPOSE 8009
+HEALTHCHECK --interval=15s --timeout=3s --start-period=5s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8009)+'/_facade/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "src/main.ts"]
