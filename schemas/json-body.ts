@@ -40,11 +40,16 @@ function fail(ctx: z.core.$RefinementCtx<unknown>, errcode: string, message: str
 
 /** `content.get(name, default)` that must be a boolean "if given" (v1/v2 room DELETE). */
 function optionalBooleanParam(name: string, defaultValue: boolean) {
-  return z.unknown().optional().transform((value, ctx): boolean => {
-    if (value === undefined) return defaultValue;
-    if (typeof value !== 'boolean') return fail(ctx, 'M_BAD_JSON', `Param '${name}' must be a boolean, if given`);
-    return value;
-  });
+  return z
+    .unknown()
+    .optional()
+    .transform((value, ctx): boolean => {
+      if (value === undefined) return defaultValue;
+      if (typeof value !== 'boolean') return fail(ctx, 'M_BAD_JSON', `Param '${name}' must be a boolean, if given`);
+      return value;
+    })
+    // The checks live in the transform, which JSON Schema cannot see: the OpenAPI document reads this instead.
+    .meta({ type: 'boolean', description: `Default: ${defaultValue}.` });
 }
 
 /** DELETE v1/v2 rooms body: block → purge → force_purge, in Synapse's order. */
@@ -53,18 +58,29 @@ export const roomDeleteBody = z.looseObject({
   purge: optionalBooleanParam('purge', true),
   force_purge: optionalBooleanParam('force_purge', false),
   // Synapse does not type-check this and fails with a 500 after blocking the room; the facade refuses it.
-  new_room_user_id: z.unknown().optional().transform((value, ctx): string | undefined => {
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string') return fail(ctx, 'M_BAD_JSON', "Param 'new_room_user_id' must be a string, if given");
-    return value;
-  }),
+  new_room_user_id: z
+    .unknown()
+    .optional()
+    .transform((value, ctx): string | undefined => {
+      if (value === undefined || value === null) return undefined;
+      if (typeof value !== 'string') return fail(ctx, 'M_BAD_JSON', "Param 'new_room_user_id' must be a string, if given");
+      return value;
+    })
+    .meta({ type: ['string', 'null'], description: 'A local user ID that creates the new room the users are moved to.' }),
 });
 
 /** PUT block body: `block` present (M_MISSING_PARAM), then a boolean (M_BAD_JSON). */
-export const roomBlockBody = z.looseObject({
-  block: z.unknown().optional().transform((value, ctx): boolean => {
-    if (value === undefined) return fail(ctx, 'M_MISSING_PARAM', "Missing params: ['block']");
-    if (typeof value !== 'boolean') return fail(ctx, 'M_BAD_JSON', "Param 'block' must be a boolean.");
-    return value;
-  }),
-});
+export const roomBlockBody = z
+  .looseObject({
+    block: z
+      .unknown()
+      .optional()
+      .transform((value, ctx): boolean => {
+        if (value === undefined) return fail(ctx, 'M_MISSING_PARAM', "Missing params: ['block']");
+        if (typeof value !== 'boolean') return fail(ctx, 'M_BAD_JSON', "Param 'block' must be a boolean.");
+        return value;
+      })
+      .meta({ type: 'boolean' }),
+  })
+  // `block` is optional to Zod only so that its absence gets Synapse's M_MISSING_PARAM.
+  .meta({ required: ['block'] });

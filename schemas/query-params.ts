@@ -17,6 +17,27 @@ function fail(ctx: Ctx, errcode: string, message: string, status = 400): typeof 
   return z.NEVER;
 }
 
+/**
+ * How a query parameter is documented: its OpenAPI 3.1 (JSON Schema 2020-12) schema as a client writes it, and
+ * whether it must be present. Each helper below registers this for the schema it returns, so the OpenAPI
+ * document (src/facade/openapi.ts) reads the parameter list from the same shapes the facade validates with.
+ */
+export interface QueryParamDoc {
+  schema: {
+    type: 'integer' | 'string';
+    minimum?: number;
+    default?: number | string;
+    enum?: readonly string[];
+    minLength?: number;
+    contentMediaType?: string;
+  };
+  required: boolean;
+  description: string;
+}
+
+/** Query parameter schema → its documentation (a side table: the schemas and their behaviour are unchanged). */
+export const queryParamDocs = z.registry<QueryParamDoc, z.ZodType>();
+
 /** A parameter's raw values: every value in order, or just the first, or undefined when absent. */
 export type RawValues = Buffer | readonly Buffer[] | undefined;
 
@@ -35,6 +56,12 @@ export function everyValueOf(args: ReadonlyMap<string, readonly Buffer[]>, names
   const input: Record<string, RawValues> = {};
   for (const name of names) input[name] = args.get(name);
   return input;
+}
+
+/** Registers a helper's documentation and returns the very same schema. */
+function withDoc<Schema extends z.ZodType>(doc: QueryParamDoc, schema: Schema): Schema {
+  queryParamDocs.add(schema as z.ZodType, doc);
+  return schema;
 }
 
 /** Python's `int(bytes)`: optional whitespace and sign, ASCII digits with single `_` between digits. */
@@ -58,7 +85,12 @@ export interface IntegerOptions {
 
 /** `parse_integer(name, default, required, negative=False)`. */
 export function synapseInteger(name: string, { defaultValue, required = false }: IntegerOptions = {}) {
-  return raw.transform((values, ctx): bigint | undefined => {
+  const doc: QueryParamDoc = {
+    schema: { type: 'integer', minimum: 0, ...(defaultValue === undefined ? {} : { default: Number(defaultValue) }) },
+    required,
+    description: 'A non-negative integer (no upper bound); only the first value is read.',
+  };
+  return withDoc(doc, raw.transform((values, ctx): bigint | undefined => {
     const value = valuesOf(values)[0];
     if (value === undefined) {
       if (required) return fail(ctx, 'M_MISSING_PARAM', `Missing required integer query parameter ${name}`);
@@ -68,19 +100,25 @@ export function synapseInteger(name: string, { defaultValue, required = false }:
     if (parsed === undefined) return fail(ctx, 'M_INVALID_PARAM', `Query parameter ${name} must be an integer`);
     if (parsed < 0n) return fail(ctx, 'M_INVALID_PARAM', `Query parameter ${name} must be a positive integer.`);
     return parsed;
-  });
+  }));
 }
 
 /** `parse_boolean(name)`: exactly `true` or `false`. */
 export function synapseBoolean(name: string) {
-  return raw.transform((values, ctx): boolean | undefined => {
+  // Exactly these two spellings: `True`, `1` or `yes` are refused (unlike z.coerce.boolean(), where "false" is true).
+  const doc: QueryParamDoc = {
+    schema: { type: 'string', enum: ['true', 'false'] },
+    required: false,
+    description: 'A boolean, spelt `true` or `false`; only the first value is read.',
+  };
+  return withDoc(doc, raw.transform((values, ctx): boolean | undefined => {
     const value = valuesOf(values)[0];
     if (value === undefined) return undefined;
     const text = value.toString('latin1');
     if (text === 'true') return true;
     if (text === 'false') return false;
     return fail(ctx, 'M_INVALID_PARAM', `Boolean query parameter '${name}' must be one of ['true', 'false']`);
-  });
+  }));
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -109,7 +147,17 @@ export function synapseString<T extends string = string>(
   name: string,
   { defaultValue, allowedValues, encoding = 'ascii', emptyError }: StringOptions<T> = {},
 ) {
-  return raw.transform((values, ctx): T | undefined => {
+  const doc: QueryParamDoc = {
+    schema: {
+      type: 'string',
+      ...(allowedValues ? { enum: allowedValues } : {}),
+      ...(defaultValue === undefined ? {} : { default: defaultValue }),
+      ...(emptyError === undefined ? {} : { minLength: 1 }),
+    },
+    required: false,
+    description: `${allowedValues ? 'One of the listed values' : `${encoding === 'ascii' ? 'ASCII' : 'UTF-8'} text`}; every value is checked, the first is used.`,
+  };
+  return withDoc(doc, raw.transform((values, ctx): T | undefined => {
     const all = valuesOf(values);
     if (all.length === 0) return defaultValue;
     // parse_strings_from_args decodes and checks every value, in order, then the servlet uses the first.
@@ -126,7 +174,7 @@ export function synapseString<T extends string = string>(
     }
     if (emptyError !== undefined && texts[0] === '') return fail(ctx, 'M_INVALID_PARAM', emptyError);
     return texts[0] as T;
-  });
+  }));
 }
 
 /** `parse_enum(name, Direction, default="f")`. */
@@ -137,7 +185,12 @@ export const direction = synapseString<'b' | 'f'>('dir', { defaultValue: 'f', al
  * Synapse does not check it is an object). Returns the twice-decoded text, which is what Synapse parses.
  */
 export function synapseJson(name: string) {
-  return raw.transform((values, ctx): string | undefined => {
+  const doc: QueryParamDoc = {
+    schema: { type: 'string', contentMediaType: 'application/json' },
+    required: false,
+    description: 'JSON text (Synapse percent-decodes it a second time before parsing); only the first value is parsed.',
+  };
+  return withDoc(doc, raw.transform((values, ctx): string | undefined => {
     const all = valuesOf(values);
     if (all.length === 0) return undefined;
     // Every value is decoded (parse_string), only the first is parsed as JSON.
@@ -151,7 +204,7 @@ export function synapseJson(name: string) {
     } catch {
       return fail(ctx, 'M_NOT_JSON', `Query parameter ${name} must be a valid JSON object`);
     }
-  });
+  }));
 }
 
 /** Python's `urllib.parse.unquote` (UTF-8, errors replaced, `+` untouched). */

@@ -56,6 +56,10 @@ export interface OwnedRoute {
   /** Route template for logs and metrics, never containing raw IDs, e.g. `GET /v1/rooms/{room_id}/members`. */
   name: string;
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  /** One line for the OpenAPI document and the docs page. */
+  summary?: string;
+  /** The query-parameter shape `validate` parses (from `schemas/`), so the OpenAPI document lists the same parameters. */
+  query?: z.ZodRawShape;
   /** Synapse's own regex, matched against the raw (still percent-encoded) path. */
   pattern: RegExp;
   /** Validates in Synapse's order and returns what goes upstream; throws FacadeError (after auth). */
@@ -69,6 +73,8 @@ export interface OwnedRoute {
   doubleEncoded?: readonly string[];
   /** Request body handling; absent for GET routes. */
   body?: BodyPolicy;
+  /** The schema `validate` checks the body with, so the OpenAPI document describes the same body. */
+  bodySchema?: z.ZodType;
   /**
    * Mutations: sent upstream at most once, never aborted when the client leaves, written to the audit log.
    * `longRunning` uses UPSTREAM_LONG_TIMEOUT_MS; `coalesce` makes identical concurrent calls share one.

@@ -7,6 +7,7 @@ import { defineRoute } from '../../pipeline/owned-route.ts';
 // Destinations are never validated by Synapse: any string is looked up verbatim (404 "Unknown destination").
 export const destinationDetailsRoute = defineRoute({
   name: 'GET /v1/federation/destinations/{destination}',
+  summary: "One destination's retry timings",
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v1\/federation\/destinations\/(?<destination>[^/]*)$/,
   validate: ({ params }) => ({

@@ -11,6 +11,8 @@ const destinationPath = (destination: string) => `/v1/federation/destinations/${
 
 export const destinationRoomsRoute = defineRoute<z.infer<typeof destinationRooms>>({
   name: 'GET /v1/federation/destinations/{destination}/rooms',
+  summary: 'Rooms shared with a destination',
+  query: destinationRoomsQuery,
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v1\/federation\/destinations\/(?<destination>[^/]*)\/rooms$/,
   // Synapse checks the destination is known before it reads from/limit/dir.

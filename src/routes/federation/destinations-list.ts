@@ -10,6 +10,8 @@ const parseQuery = allValuesQueryParser(destinationListQuery);
 
 export const destinationsListRoute = defineRoute<z.infer<typeof destinationList>>({
   name: 'GET /v1/federation/destinations',
+  summary: 'List federation destinations, filtered, sorted and paged',
+  query: destinationListQuery,
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v1\/federation\/destinations$/,
   validate: ({ args }) => {

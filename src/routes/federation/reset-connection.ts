@@ -5,6 +5,7 @@ import { defineRoute } from '../../pipeline/owned-route.ts';
 
 export const resetConnectionRoute = defineRoute<Record<string, unknown>>({
   name: 'POST /v1/federation/destinations/{destination}/reset_connection',
+  summary: 'Retry a destination now, resetting its backoff',
   method: 'POST',
   // `[^/]+` here (not `*`): an empty destination is no route at all in Synapse.
   pattern: /^\/_synapse\/admin\/v1\/federation\/destinations\/(?<destination>[^/]+)\/reset_connection$/,

@@ -8,6 +8,7 @@ import { requireRoomId } from '../../pipeline/path-checks.ts';
 // Registered before the by-room route, as in Synapse, so `/rooms/delete_status/delete_status` is a delete ID.
 export const deleteStatusByIdRoute = defineRoute<DeleteTask>({
   name: 'GET /v2/rooms/delete_status/{delete_id}',
+  summary: 'Status of one room deletion task',
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v2\/rooms\/delete_status\/(?<delete_id>[^/]*)$/,
   validate: ({ params }) => ({
@@ -23,6 +24,7 @@ export const deleteStatusByIdRoute = defineRoute<DeleteTask>({
 
 export const deleteStatusByRoomRoute = defineRoute<DeleteTasksOfRoom>({
   name: 'GET /v2/rooms/{room_id}/delete_status',
+  summary: 'Status of every deletion task of a room',
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v2\/rooms\/(?<room_id>[^/]*)\/delete_status$/,
   validate: ({ params }) => ({

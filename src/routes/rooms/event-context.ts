@@ -9,6 +9,8 @@ const parseQuery = allValuesQueryParser(eventContextQuery);
 
 export const eventContextRoute = defineRoute<z.infer<typeof eventContext>>({
   name: 'GET /v1/rooms/{room_id}/context/{event_id}',
+  summary: 'Events around one event',
+  query: eventContextQuery,
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/context\/(?<event_id>[^/]*)$/,
   doubleEncoded: ['filter'],

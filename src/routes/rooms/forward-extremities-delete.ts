@@ -7,6 +7,7 @@ import { requireRoomIdOrAlias } from '../../pipeline/path-checks.ts';
 
 export const forwardExtremitiesDeleteRoute = defineRoute<{ deleted: number }>({
   name: 'DELETE /v1/rooms/{room_identifier}/forward_extremities',
+  summary: "Delete a room's forward extremities, keeping only the newest",
   method: 'DELETE',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_identifier>[^/]*)\/forward_extremities$/,
   body: 'ignored',

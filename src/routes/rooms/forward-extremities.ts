@@ -6,6 +6,7 @@ import { requireRoomIdOrAlias } from '../../pipeline/path-checks.ts';
 
 export const forwardExtremitiesRoute = defineRoute<ForwardExtremities>({
   name: 'GET /v1/rooms/{room_identifier}/forward_extremities',
+  summary: "A room's forward extremities",
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_identifier>[^/]*)\/forward_extremities$/,
   validate: ({ params }) => ({

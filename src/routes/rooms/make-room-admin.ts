@@ -7,6 +7,7 @@ import { requireRoomIdOrAlias } from '../../pipeline/path-checks.ts';
 
 export const makeRoomAdminRoute = defineRoute<Record<string, unknown>>({
   name: 'POST /v1/rooms/{room_identifier}/make_room_admin',
+  summary: 'Give a user the highest local power level in a room',
   method: 'POST',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_identifier>[^/]*)\/make_room_admin$/,
   // Synapse: an empty body is `{}`; `user_id` defaults to the caller and is not validated.

@@ -6,6 +6,7 @@ import { requireRoomId } from '../../pipeline/path-checks.ts';
 
 export const roomBlockStatusRoute = defineRoute<RoomBlockStatus>({
   name: 'GET /v1/rooms/{room_id}/block',
+  summary: 'Whether a room is blocked, and by whom',
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/block$/,
   validate: ({ params }) => ({

@@ -9,9 +9,11 @@ import { parseOrThrow } from '../../pipeline/validate.ts';
 
 export const roomBlockRoute = defineRoute<{ block: boolean }>({
   name: 'PUT /v1/rooms/{room_id}/block',
+  summary: 'Block or unblock a room (idempotent; the first blocker is kept)',
   method: 'PUT',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/block$/,
   body: 'object',
+  bodySchema: roomBlockBody,
   mutation: {},
   // Synapse's order: body is JSON object → room ID legal → `block` present → `block` boolean.
   validate: ({ params, body }) => {

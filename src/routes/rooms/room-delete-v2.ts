@@ -13,9 +13,11 @@ import { parseOrThrow } from '../../pipeline/validate.ts';
 // new_room_user_id is refused by Synapse before any side effect in v2, so it is left to Synapse.
 export const roomDeleteV2Route = defineRoute<z.infer<typeof roomDeleteV2Result>>({
   name: 'DELETE /v2/rooms/{room_id}',
+  summary: 'Schedule a room shutdown and purge; answers a delete_id to poll',
   method: 'DELETE',
   pattern: /^\/_synapse\/admin\/v2\/rooms\/(?<room_id>[^/]*)$/,
   body: 'object',
+  bodySchema: roomDeleteBody,
   mutation: {},
   validate: ({ params, body }) => {
     parseOrThrow(roomDeleteBody, body);

@@ -14,9 +14,11 @@ const isLocalUserId = (userId: string, serverName: string) =>
 
 export const roomDeleteRoute = defineRoute<RoomDeleteResult>({
   name: 'DELETE /v1/rooms/{room_id}',
+  summary: 'Shut down and purge a room, synchronously (can take many minutes)',
   method: 'DELETE',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)$/,
   body: 'object',
+  bodySchema: roomDeleteBody,
   // Operators double-click: identical deletes in flight share one upstream call.
   mutation: { longRunning: true, coalesce: true },
   validate: async ({ params, body, probe, serverName }) => {

@@ -6,6 +6,7 @@ import { defineRoute } from '../../pipeline/owned-route.ts';
 
 export const roomDetailsRoute = defineRoute<RoomDetails>({
   name: 'GET /v1/rooms/{room_id}',
+  summary: "One room's details",
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)$/,
   validate: ({ params }) => ({ path: `/v1/rooms/${encodePathSegment(params.room_id!)}`, query: [] }),

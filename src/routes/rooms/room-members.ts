@@ -6,6 +6,7 @@ import { defineRoute } from '../../pipeline/owned-route.ts';
 
 export const roomMembersRoute = defineRoute({
   name: 'GET /v1/rooms/{room_id}/members',
+  summary: "A room's joined members",
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/members$/,
   validate: ({ params }) => ({ path: `/v1/rooms/${encodePathSegment(params.room_id!)}/members`, query: [] }),

@@ -23,6 +23,8 @@ function checkToken(name: 'from' | 'to', token: string | undefined): string | un
 
 export const roomMessagesRoute = defineRoute<z.infer<typeof roomMessages>>({
   name: 'GET /v1/rooms/{room_id}/messages',
+  summary: "Paginate a room's timeline",
+  query: roomMessagesQuery,
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/messages$/,
   doubleEncoded: ['filter'],

@@ -10,6 +10,8 @@ const roomPath = (roomId: string) => `/v1/rooms/${encodePathSegment(roomId)}`;
 
 export const roomStateRoute = defineRoute<z.infer<typeof roomState>>({
   name: 'GET /v1/rooms/{room_id}/state',
+  summary: "A room's current state, optionally of one event type",
+  query: roomStateQuery,
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/state$/,
   // Synapse answers 404 "Room not found" before it reads `type`.

@@ -8,6 +8,8 @@ const parseQuery = allValuesQueryParser(roomListQuery);
 
 export const roomsListRoute = defineRoute<RoomList>({
   name: 'GET /v1/rooms',
+  summary: 'List rooms, searched, filtered, sorted and paged',
+  query: roomListQuery,
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v1\/rooms$/,
   validate: ({ args }) => {

@@ -9,6 +9,8 @@ const parseQuery = allValuesQueryParser(timestampToEventQuery);
 
 export const timestampToEventRoute = defineRoute<z.infer<typeof timestampToEvent>>({
   name: 'GET /v1/rooms/{room_id}/timestamp_to_event',
+  summary: 'The event closest to a point in time',
+  query: timestampToEventQuery,
   method: 'GET',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/timestamp_to_event$/,
   validate: ({ params, args }) => {

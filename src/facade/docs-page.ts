@@ -1,0 +1,78 @@
+// The browsable docs page: the OpenAPI document rendered server-side as one self-contained HTML page (no scripts, no CDN).
+import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject } from './openapi.ts';
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
+const pre = (schema: JsonSchema) => `<pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre>`;
+
+/** One line for a parameter's schema: its type, allowed values, bounds and default. */
+export function describeSchema(schema: JsonSchema): string {
+  const parts: string[] = [];
+  if (Array.isArray(schema.enum)) parts.push(`one of ${schema.enum.map((value) => code(String(value))).join(', ')}`);
+  else if (typeof schema.type === 'string') parts.push(escapeHtml(schema.type));
+  if (typeof schema.minimum === 'number') parts.push(`≥ ${schema.minimum}`);
+  if (typeof schema.minLength === 'number') parts.push(`at least ${schema.minLength} character(s)`);
+  if (typeof schema.contentMediaType === 'string') parts.push(escapeHtml(schema.contentMediaType));
+  if (schema.default !== undefined) parts.push(`default ${code(String(schema.default))}`);
+  return parts.join(', ');
+}
+
+function parameterRows(parameters: readonly ParameterObject[]): string {
+  if (parameters.length === 0) return '<p>No parameters.</p>';
+  const rows = parameters.map(
+    (parameter) =>
+      `<tr><td>${code(parameter.name)}</td><td>${parameter.in}</td><td>${parameter.required ? 'yes' : 'no'}</td>` +
+      `<td>${describeSchema(parameter.schema)}</td><td>${escapeHtml(parameter.description)}</td></tr>`,
+  );
+  return `<table><thead><tr><th>Name</th><th>In</th><th>Required</th><th>Schema</th><th>Notes</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function operationSection(method: string, path: string, operation: OperationObject): string {
+  const body = operation.requestBody;
+  const bodyHtml = body
+    ? `<h4>Request body (JSON${body.required ? ', required' : ', optional'})</h4>${pre(body.content['application/json'].schema)}`
+    : '';
+  const responses = Object.entries(operation.responses).map(([status, response]) => {
+    const schema = response.content['application/json'].schema;
+    const shape = status === '200' ? `<details><summary>Schema</summary>${pre(schema)}</details>` : ' Matrix error.';
+    return `<li><strong>${status}</strong> ${escapeHtml(response.description)}${shape}</li>`;
+  });
+  return [
+    `<section id="${escapeHtml(operation.operationId)}">`,
+    `<h3><span class="method">${method.toUpperCase()}</span> ${code(path)}</h3>`,
+    `<p>${escapeHtml(operation.summary)}</p>`,
+    `<h4>Parameters</h4>${parameterRows(operation.parameters)}`,
+    bodyHtml,
+    `<h4>Responses</h4><ul>${responses.join('')}</ul>`,
+    '</section>',
+  ].join('\n');
+}
+
+const STYLE = `body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;line-height:1.4}
+section{border-top:1px solid #ccc;padding-top:.5rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
+.method{display:inline-block;min-width:4.5rem;font-family:monospace}pre{background:#f6f6f6;padding:.5rem;overflow:auto;max-height:30rem}`;
+
+/** Renders the whole document as HTML: an index of operations, then each with its parameters, body and responses. */
+export function renderDocsPage(document: OpenApiDocument, { specUrl = 'openapi.json' }: { specUrl?: string } = {}): string {
+  const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]) => ({ method, path, operation })),
+  );
+  const index = operations.map(
+    ({ method, path, operation }) =>
+      `<li><a href="#${escapeHtml(operation.operationId)}">${method.toUpperCase()} ${escapeHtml(path)}</a> — ${escapeHtml(operation.summary)}</li>`,
+  );
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(document.info.title)}</title><style>${STYLE}</style></head>
+<body>
+<h1>${escapeHtml(document.info.title)}</h1>
+<p>Version ${escapeHtml(document.info.version)}. ${escapeHtml(document.info.description)}
+The machine-readable document is <a href="${escapeHtml(specUrl)}">OpenAPI ${escapeHtml(document.openapi)}</a>.
+Every operation needs <code>Authorization: Bearer &lt;admin access token&gt;</code>.</p>
+<h2>Operations</h2><ul>${index.join('')}</ul>
+${operations.map(({ method, path, operation }) => operationSection(method, path, operation)).join('\n')}
+<section id="MatrixError"><h2>Matrix error</h2>${pre(document.components.schemas.MatrixError ?? {})}</section>
+</body></html>
+`;
+}
