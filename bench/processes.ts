@@ -1,0 +1,89 @@
+// Starts the benchmark's children (mock Synapse, facades) with fork, pins them to a core, and stops them.
+import { fork, execFileSync, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { channelTo, type ChildChannel } from './internal/ipc.ts';
+import type { UpstreamCounts } from './child-mock.ts';
+
+/** CPU time as process.cpuUsage() reports it, in microseconds. */
+export interface CpuUsage { user: number; system: number }
+
+/** A running child: its URL, its IPC channel, and a stop that always ends the process. */
+export interface BenchChild {
+  name: string;
+  pid: number;
+  url: string;
+  /** What the child announced when ready (the facade's effective config, for the report). */
+  announced: Record<string, unknown>;
+  cpu(): Promise<CpuUsage>;
+  stop(): Promise<void>;
+  channel: ChildChannel;
+}
+
+/** The mock child, which can also count the requests it received. */
+export interface MockChild extends BenchChild {
+  counts(): Promise<UpstreamCounts>;
+  reset(): Promise<void>;
+}
+
+/** Which core each side runs on, as the baseline did: load generator on one, upstream and proxy on the other. */
+export interface Pinning { runnerCore: number; serverCore: number }
+
+/** Pins a process (all its threads) to one core with taskset; false when that is impossible (no taskset, one core). */
+export function pinToCore(pid: number, core: number): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const STOP_GRACE_MS = 5_000;
+
+async function startChild(name: string, file: string, options: unknown, pinning?: Pinning): Promise<BenchChild> {
+  const child: ChildProcess = fork(fileURLToPath(new URL(file, import.meta.url)), [JSON.stringify(options)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const channel = channelTo(child);
+  const announced = (await channel.ready) as Record<string, unknown>;
+  if (pinning !== undefined && child.pid !== undefined) pinToCore(child.pid, pinning.serverCore);
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  return {
+    name,
+    pid: child.pid ?? -1,
+    url: String(announced.url),
+    announced,
+    channel,
+    cpu: async () => (await channel.call('cpu')) as CpuUsage,
+    stop: async () => {
+      // A child that does not close in time is ended by its own pid, never by name.
+      await channel.call('close', undefined, STOP_GRACE_MS).catch(() => child.kill('SIGKILL'));
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Forks a mock Synapse answering every request after `latencyMs`. */
+export async function startMockChild(latencyMs: number, pinning?: Pinning): Promise<MockChild> {
+  const child = await startChild('mock', './child-mock.ts', { latencyMs }, pinning);
+  return {
+    ...child,
+    counts: async () => (await child.channel.call('counts')) as UpstreamCounts,
+    reset: async () => { await child.channel.call('reset'); },
+  };
+}
+
+/** Forks a facade in front of `synapseUrl` with `config` (unknown keys are ignored by older facades). */
+export async function startFacadeChild(name: string, synapseUrl: string, config: Record<string, unknown>, pinning?: Pinning): Promise<BenchChild> {
+  return startChild(name, './child-facade.ts', { ...config, synapseUrl, logLevel: 'silent' }, pinning);
+}
+
+/** CPU microseconds (user + system) spent between two readings. */
+export function cpuDeltaUs(before: CpuUsage, after: CpuUsage): number {
+  return after.user - before.user + (after.system - before.system);
+}

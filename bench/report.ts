@@ -1,0 +1,79 @@
+// The benchmark's output: a plain-text table on stdout and the full results as JSON under bench/results/.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { ProfileSummary } from './internal/cpu-profile.ts';
+
+/** One line of the table; undefined cells print as "–". */
+export interface ResultRow {
+  id: string;
+  title: string;
+  reqPerS?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  facadeCpuUsPerReq?: number;
+  mockCpuUsPerReq?: number;
+  upstreamRequests?: number;
+  /** X-Facade-Cache values, e.g. "hit 51234" or "n/a" when the facade sent none. */
+  cache?: string;
+  target?: string;
+  /** PASS, MISS (with by how much) or – when the scenario has no target. */
+  verdict: string;
+  /** Everything measured, for the JSON file. */
+  raw?: unknown;
+  /** Where the facade's CPU went, when a CPU target was missed. */
+  profile?: ProfileSummary;
+}
+
+const COLUMNS: Array<[string, (row: ResultRow) => string]> = [
+  ['scenario', (row) => `${row.id} ${row.title}`],
+  ['req/s', (row) => cell(row.reqPerS)],
+  ['p50 ms', (row) => cell(row.p50Ms)],
+  ['p99 ms', (row) => cell(row.p99Ms)],
+  ['facade CPU µs/req', (row) => cell(row.facadeCpuUsPerReq)],
+  ['mock CPU µs/req', (row) => cell(row.mockCpuUsPerReq)],
+  ['upstream req', (row) => cell(row.upstreamRequests)],
+  ['X-Facade-Cache', (row) => row.cache ?? '–'],
+  ['target', (row) => row.target ?? '–'],
+  ['result', (row) => row.verdict],
+];
+
+function cell(value: number | undefined): string {
+  return value === undefined ? '–' : String(value);
+}
+
+/** Formats X-Facade-Cache tallies; "n/a" when no answer carried the header. */
+export function formatCacheHeader(tally: Record<string, number>): string {
+  const seen = Object.entries(tally).filter(([value]) => value !== 'absent');
+  if (seen.length === 0) return 'n/a';
+  return Object.entries(tally).sort((a, b) => b[1] - a[1]).map(([value, count]) => `${value} ${count}`).join(', ');
+}
+
+/** The results as a Markdown-compatible table. */
+export function formatTable(rows: ResultRow[]): string {
+  const cells = rows.map((row) => COLUMNS.map(([, read]) => read(row)));
+  const widths = COLUMNS.map(([title], i) => Math.max(title.length, ...cells.map((line) => line[i]?.length ?? 0)));
+  const line = (values: string[]): string => `| ${values.map((value, i) => value.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(COLUMNS.map(([title]) => title)), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
+}
+
+/** The heaviest functions and modules of each profiled scenario. */
+export function formatProfiles(rows: ResultRow[]): string {
+  const parts: string[] = [];
+  for (const row of rows) {
+    if (row.profile === undefined) continue;
+    const { totalMs, busyMs, modules, functions } = row.profile;
+    parts.push(`CPU profile of ${row.id} (${busyMs} ms busy of ${totalMs} ms sampled; self time, % of busy):`);
+    parts.push(`  by module:   ${modules.slice(0, 10).map((entry) => `${entry.name} ${entry.percent}%`).join(', ')}`);
+    for (const entry of functions.slice(0, 12)) parts.push(`  ${String(entry.percent).padStart(5)}%  ${entry.name}`);
+  }
+  return parts.join('\n');
+}
+
+/** Writes `bench/results/<timestamp>.json` and returns its path. */
+export async function writeResults(results: unknown, startedAt: Date): Promise<string> {
+  const directory = fileURLToPath(new URL('./results/', import.meta.url));
+  await mkdir(directory, { recursive: true });
+  const file = `${directory}${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
+}
