@@ -28,6 +28,28 @@ export const configSchema = z.object({
   synapseServerName: z.string().min(1).optional(),
   /** UPSTREAM_CONNECTIONS: keep-alive connections in the pool toward Synapse. Default 64. */
   upstreamConnections: z.coerce.number().int().positive().default(64),
+  /**
+   * VERIFY_ADMINS: verify each token against Synapse (whoami, then the admin flag) before an owned route.
+   * Required for the shared response cache (without it the cache is off). Default true.
+   */
+  verifyAdmins: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .default(true)
+    .transform((value) => value === true || value === 'true'),
+  /** ADMIN_VERDICT_TTL_MS: how long a verification verdict is kept (by token hash). Default 30000. */
+  adminVerdictTtlMs: z.coerce.number().int().min(0).default(30_000),
+  /** CACHE_MAX_BYTES: response cache size for owned GETs (serialised bytes). 0 disables it. Default 64 MiB. */
+  cacheMaxBytes: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
+  /** CACHE_TTL_LIST_MS: TTL of cached lists (rooms, destinations, members, state, destination rooms). Default 5000. */
+  cacheTtlListMs: z.coerce.number().int().min(0).default(5_000),
+  /** CACHE_TTL_DETAILS_MS: TTL of cached details (room, destination, forward extremities). Default 15000. */
+  cacheTtlDetailsMs: z.coerce.number().int().min(0).default(15_000),
+  /** CACHE_TTL_STATUS_MS: TTL of cached block and delete statuses. Default 2000. */
+  cacheTtlStatusMs: z.coerce.number().int().min(0).default(2_000),
+  /** UPSTREAM_MAX_CONCURRENCY: most owned-route requests in flight toward Synapse at once. Default 32. */
+  upstreamMaxConcurrency: z.coerce.number().int().positive().default(32),
+  /** UPSTREAM_QUEUE_TIMEOUT_MS: longest wait for a free slot before a 503. Default 10000. */
+  upstreamQueueTimeoutMs: z.coerce.number().int().positive().default(10_000),
   /** LOG_LEVEL: fatal, error, warn, info, debug or silent. Default info. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   /**
@@ -56,6 +78,14 @@ const envNames: Record<keyof Config, string> = {
   maxBodyBytes: 'MAX_BODY_BYTES',
   synapseServerName: 'SYNAPSE_SERVER_NAME',
   logLevel: 'LOG_LEVEL',
+  verifyAdmins: 'VERIFY_ADMINS',
+  adminVerdictTtlMs: 'ADMIN_VERDICT_TTL_MS',
+  cacheMaxBytes: 'CACHE_MAX_BYTES',
+  cacheTtlListMs: 'CACHE_TTL_LIST_MS',
+  cacheTtlDetailsMs: 'CACHE_TTL_DETAILS_MS',
+  cacheTtlStatusMs: 'CACHE_TTL_STATUS_MS',
+  upstreamMaxConcurrency: 'UPSTREAM_MAX_CONCURRENCY',
+  upstreamQueueTimeoutMs: 'UPSTREAM_QUEUE_TIMEOUT_MS',
   trustedProxies: 'TRUSTED_PROXIES',
 };
 

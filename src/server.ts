@@ -7,6 +7,10 @@ import { createLogger, type Logger } from './log.ts';
 import type { FacadeContext } from './pipeline/context.ts';
 import { ownedRoutes } from './routes/owned-routes.ts';
 import { Upstream } from './upstream/client.ts';
+import { AdminGate } from './pipeline/admin-gate.ts';
+import { UpstreamLimiter } from './pipeline/limiter.ts';
+import { ResponseCache } from './pipeline/response-cache.ts';
+import { SharedGets } from './pipeline/shared-get.ts';
 
 /** A running facade. */
 export interface RunningFacade {
@@ -40,6 +44,18 @@ export async function startFacade(input: ConfigInput | Config, { logger }: Start
     logger: logger ?? createLogger(config.logLevel),
     schemaMismatches: new Map(),
     inFlightMutations: new Map(),
+    sharedGets: new SharedGets(),
+    limiter: new UpstreamLimiter({ maxConcurrency: config.upstreamMaxConcurrency, queueTimeoutMs: config.upstreamQueueTimeoutMs }),
+    ...(config.verifyAdmins ? { gate: new AdminGate({ verdictTtlMs: config.adminVerdictTtlMs }) } : {}),
+    // The cache is shared by all callers, so it only exists when every caller is a verified admin.
+    ...(config.verifyAdmins && config.cacheMaxBytes > 0
+      ? {
+          cache: new ResponseCache({
+            maxBytes: config.cacheMaxBytes,
+            ttlMs: { list: config.cacheTtlListMs, details: config.cacheTtlDetailsMs, status: config.cacheTtlStatusMs },
+          }),
+        }
+      : {}),
   };
   const app = createApp(context, ownedRoutes);
   const server = createAdaptorServer({ fetch: app.fetch });

@@ -18,12 +18,13 @@ import { makeRoomAdminRoute } from './handlers/make-room-admin.ts';
 import { deleteRoomV1Route, deleteRoomV2Route } from './handlers/room-delete.ts';
 import { deleteStatusByIdRoute, deleteStatusByRoomRoute } from './handlers/delete-status.ts';
 import { clientVersionsRoute, loginFlowsRoute, logoutRoute, passwordLoginRoute, whoamiRoute } from './handlers/client-login.ts';
-import { adminUserRoute, healthRoute, serverVersionRoute } from './handlers/server-info.ts';
+import { adminUserRoute, healthRoute, serverVersionRoute, userAdminFlagRoute } from './handlers/server-info.ts';
 
 /** Every servlet the mock serves, in Synapse's registration order where it matters. */
 export const MOCK_ROUTES: readonly Route[] = [
   healthRoute, serverVersionRoute, clientVersionsRoute, loginFlowsRoute, passwordLoginRoute, whoamiRoute, logoutRoute,
   adminUserRoute,
+  userAdminFlagRoute,
   listDestinationsRoute, destinationDetailsRoute, destinationRoomsRoute, resetConnectionRoute,
   listRoomsRoute, roomDetailsRoute, deleteRoomV1Route, roomMembersRoute, roomStateRoute, roomMessagesRoute,
   timestampToEventRoute, roomContextRoute, getBlockRoute, putBlockRoute, getForwardExtremitiesRoute,

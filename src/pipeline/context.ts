@@ -2,6 +2,10 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Upstream } from '../upstream/client.ts';
+import type { AdminGate } from './admin-gate.ts';
+import type { UpstreamLimiter } from './limiter.ts';
+import type { ResponseCache } from './response-cache.ts';
+import type { SharedGets } from './shared-get.ts';
 
 /** A complete upstream answer, as shared between coalesced callers. */
 export interface UpstreamAnswer {
@@ -21,4 +25,12 @@ export interface FacadeContext {
   inFlightMutations: Map<string, Promise<UpstreamAnswer>>;
   /** Synapse's server_name once known (config or whoami). */
   serverName?: string;
+  /** The verified-admin gate; absent when VERIFY_ADMINS is false. */
+  gate?: AdminGate;
+  /** The shared response cache; absent when disabled or when tokens are not verified. */
+  cache?: ResponseCache;
+  /** Identical owned GETs in flight. */
+  sharedGets: SharedGets;
+  /** Bound on concurrent owned-route requests toward Synapse. */
+  limiter: UpstreamLimiter;
 }

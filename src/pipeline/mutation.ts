@@ -1,40 +1,62 @@
-// Mutations: sent at most once, identical concurrent calls coalesced, every outcome in the audit log.
+// Mutations: sent at most once, identical concurrent calls coalesced, the cache invalidated, every
+// outcome in the audit log.
 import { createHash } from 'node:crypto';
 import type { FacadeContext, UpstreamAnswer } from './context.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
+import { JSON_HEADERS } from './respond.ts';
 
 /** A short, non-reversible name for a token, for the audit log (never the token itself). */
 export function tokenFingerprint(token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 12);
 }
 
-/** Key of a mutation for coalescing: same caller, same route and target, same body bytes. */
-export function coalescingKey(route: OwnedRoute, target: string, token: string, body: Buffer): string {
-  const hash = createHash('sha256').update(token).update('\0').update(target).update('\0').update(body).digest('hex');
-  return `${route.name}:${hash}`;
+/** Who asked: the verified admin's user ID when the gate knows it, and the token (never logged). */
+export interface Caller {
+  token: string;
+  adminUserId: string | undefined;
+}
+
+/** One mutation to send. */
+export interface Mutation {
+  route: OwnedRoute;
+  request: ValidatedRequest;
+  caller: Caller;
+  target: string;
+  forwardBody: Buffer | null;
+  send: () => Promise<UpstreamAnswer>;
 }
 
 /**
- * Runs `send` once per key while a call with that key is in flight; later identical calls get the
- * same answer. The entry is removed when the call settles, so a later retry is a new call.
+ * Sends a mutation at most once. Identical concurrent calls of a coalescing route (same caller, target
+ * and body bytes) share one upstream call and its answer. Cached reads it makes stale are dropped
+ * whatever the outcome (a failed call may still have changed something). One audit line per caller.
  */
-export function coalesce(
-  context: FacadeContext,
-  key: string,
-  send: () => Promise<UpstreamAnswer>,
-): { answer: Promise<UpstreamAnswer>; shared: boolean } {
-  const inFlight = context.inFlightMutations.get(key);
-  if (inFlight) return { answer: inFlight, shared: true };
-  const call = send().finally(() => context.inFlightMutations.delete(key));
-  context.inFlightMutations.set(key, call);
-  return { answer: call, shared: false };
+export async function sendMutation(context: FacadeContext, mutation: Mutation): Promise<UpstreamAnswer> {
+  const { route, request, caller } = mutation;
+  const startedAt = Date.now();
+  if (request.answer) {
+    writeAuditLine(context, mutation, { startedAt, upstreamStatus: null });
+    return { status: request.answer.status, headers: { ...JSON_HEADERS }, body: Buffer.from(JSON.stringify(request.answer.body)) };
+  }
+  const key = `${route.name}:${createHash('sha256').update(caller.token).update('\0').update(mutation.target).update('\0').update(mutation.forwardBody ?? '').digest('hex')}`;
+  const inFlight = route.mutation?.coalesce ? context.inFlightMutations.get(key) : undefined;
+  const call = inFlight ?? mutation.send().finally(() => {
+    context.inFlightMutations.delete(key);
+    if (request.invalidates) context.cache?.invalidate(request.invalidates);
+  });
+  if (!inFlight && route.mutation?.coalesce) context.inFlightMutations.set(key, call);
+  try {
+    const answer = await call;
+    writeAuditLine(context, mutation, { startedAt, upstreamStatus: answer.status, responseBody: answer.body, coalesced: inFlight !== undefined });
+    return answer;
+  } catch (error) {
+    writeAuditLine(context, mutation, { startedAt, upstreamStatus: null, coalesced: inFlight !== undefined, error: (error as Error).message });
+    throw error;
+  }
 }
 
-/** What the audit line needs to know about one mutation. */
-export interface AuditEntry {
-  route: OwnedRoute;
-  request: ValidatedRequest | undefined;
-  token: string;
+/** How one mutation ended, for its audit line. */
+interface Outcome {
   startedAt: number;
   upstreamStatus: number | null;
   responseBody?: Buffer;
@@ -42,29 +64,33 @@ export interface AuditEntry {
   error?: string;
 }
 
-/** Writes the one structured audit line of a mutation (admin by token fingerprint, never the token). */
-export function writeAuditLine(context: FacadeContext, entry: AuditEntry): void {
-  let deleteId: string | undefined;
-  if (entry.responseBody && entry.upstreamStatus === 200) {
-    try {
-      const parsed = JSON.parse(entry.responseBody.toString('utf8')) as { delete_id?: unknown };
-      if (typeof parsed.delete_id === 'string') deleteId = parsed.delete_id;
-    } catch {
-      // Not JSON: nothing to extract.
-    }
+/** The `delete_id` of a v2 delete answer, if there is one. */
+function deleteIdOf(body: Buffer | undefined): string | undefined {
+  if (!body) return undefined;
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { delete_id?: unknown };
+    return typeof parsed.delete_id === 'string' ? parsed.delete_id : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+/** Writes the one structured audit line of a mutation: the admin's user ID, or a token fingerprint. */
+function writeAuditLine(context: FacadeContext, { route, request, caller }: Mutation, outcome: Outcome): void {
+  const deleteId = outcome.upstreamStatus === 200 ? deleteIdOf(outcome.responseBody) : undefined;
+  const admin = caller.adminUserId ? { user_id: caller.adminUserId } : { token_fingerprint: tokenFingerprint(caller.token) };
   context.logger.info(
     {
       audit: {
-        admin: { token_fingerprint: tokenFingerprint(entry.token) },
-        method: entry.route.method,
-        route: entry.route.name,
-        ...entry.request?.audit,
-        upstream_status: entry.upstreamStatus,
-        duration_ms: Date.now() - entry.startedAt,
+        admin,
+        method: route.method,
+        route: route.name,
+        ...request.audit,
+        upstream_status: outcome.upstreamStatus,
+        duration_ms: Date.now() - outcome.startedAt,
         ...(deleteId ? { delete_id: deleteId } : {}),
-        ...(entry.coalesced ? { coalesced: true } : {}),
-        ...(entry.error ? { error: entry.error } : {}),
+        ...(outcome.coalesced ? { coalesced: true } : {}),
+        ...(outcome.error ? { error: outcome.error } : {}),
       },
     },
     'admin mutation',

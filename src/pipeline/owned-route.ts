@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { JsonObject } from '../../schemas/json-body.ts';
 import type { QueryArgs } from '../internal/query.ts';
+import type { CacheGroup } from './response-cache.ts';
 
 /** The validated request a route hands to the pipeline. */
 export interface ValidatedRequest {
@@ -15,6 +16,8 @@ export interface ValidatedRequest {
   answer?: { status: number; body: unknown };
   /** What the audit line records about this mutation (IDs and body fields, never tokens). */
   audit?: Readonly<Record<string, unknown>>;
+  /** Mutations: upstream paths (no query) whose cached answers become stale; sub-paths are dropped too. */
+  invalidates?: readonly string[];
 }
 
 /** How a successful (200) Synapse answer is checked and normalised. */
@@ -81,6 +84,8 @@ export interface OwnedRoute {
    */
   mutation?: { longRunning?: boolean; coalesce?: boolean };
   response?: ResponseContract<never>;
+  /** GETs: the cache TTL group; absent means never cached (messages, context, timestamp_to_event). */
+  cache?: CacheGroup;
 }
 
 /** Declares an owned route; keeps the response contract's body type checked against its normaliser. */

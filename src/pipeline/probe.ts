@@ -2,12 +2,20 @@
 import { FacadeError } from '../errors.ts';
 import type { FacadeContext } from './context.ts';
 import type { Probe } from './owned-route.ts';
+import { verbatimPairs } from './upstream-target.ts';
 
-/** A probe that GETs `path` with the caller's own headers (so Synapse applies the caller's rights). */
-export function createProbe(context: FacadeContext, headers: Record<string, string | string[]>): Probe {
+/**
+ * A probe that GETs `path` with the caller's own credentials — its headers, and its `access_token` /
+ * `user_id` query pairs verbatim — so Synapse applies the caller's rights. Runs in a limiter slot.
+ */
+export function createProbe(context: FacadeContext, headers: Record<string, string | string[]>, rawQuery: string): Probe {
+  const credentials = verbatimPairs(rawQuery).join('&');
   return async (path) => {
-    const response = await context.upstream.request({ method: 'GET', path, headers });
-    const bytes = await context.upstream.readBody(response);
+    const target = credentials ? `${path}${path.includes('?') ? '&' : '?'}${credentials}` : path;
+    const { response, bytes } = await context.limiter.run(async () => {
+      const answer = await context.upstream.request({ method: 'GET', path: target, headers });
+      return { response: answer, bytes: await context.upstream.readBody(answer) };
+    });
     let body: unknown = null;
     try {
       body = JSON.parse(bytes.toString('utf8'));

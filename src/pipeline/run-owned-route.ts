@@ -1,14 +1,16 @@
-// The pipeline every owned route goes through: body limit, authenticate, validate, forward, normalise, answer.
+// The pipeline every owned route goes through: body limit → token → verified admin → validation →
+// cache/coalescing or at-most-once mutation → normalisation → answer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyError, parseJsonObjectBody, type JsonObject } from '../../schemas/json-body.ts';
 import { FacadeError } from '../errors.ts';
 import { decodePathSegment } from '../internal/path.ts';
 import { parseSynapseQuery, splitTarget } from '../internal/query.ts';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.ts';
 import { requireAccessToken } from './auth.ts';
 import type { FacadeContext, UpstreamAnswer } from './context.ts';
-import { coalesce, coalescingKey, writeAuditLine, type AuditEntry } from './mutation.ts';
 import { normaliseBody } from './normalise-response.ts';
+import { parseBody } from './parse-body.ts';
+import { readThroughCache } from './read-through.ts';
+import { sendMutation } from './mutation.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
 import { createProbe, discoverServerName } from './probe.ts';
 import { readBoundedBody } from './request-body.ts';
@@ -31,17 +33,6 @@ function clientGoneSignal(outgoing: ServerResponse): AbortSignal {
   return controller.signal;
 }
 
-/** Parses the body as the route's servlet would; Synapse reports body errors as 400s. */
-function parseBody(route: OwnedRoute, bytes: Buffer): JsonObject {
-  if (route.body !== 'object' && route.body !== 'optional-object') return {};
-  try {
-    return parseJsonObjectBody(bytes, { allowEmpty: route.body === 'optional-object' });
-  } catch (error) {
-    if (error instanceof BodyError) throw new FacadeError(400, error.errcode, error.message);
-    throw error;
-  }
-}
-
 /** Handles one request to an owned route; errors it throws are FacadeErrors for app.onError. */
 export async function runOwnedRoute(
   context: FacadeContext,
@@ -57,13 +48,13 @@ export async function runOwnedRoute(
   const token = requireAccessToken(incoming, args);
   const params = decodeGroups(match);
   const headers = upstreamRequestHeaders(incoming, context.config);
-  // Mutations are never cancelled: Synapse does not cancel them either, and the outcome must be logged.
-  const signal = route.mutation ? undefined : clientGoneSignal(outgoing);
-  const probe = createProbe(context, headers);
+  const probe = createProbe(context, headers, rawQuery);
+  // As in Synapse, an unknown or non-admin token is refused before any parameter is looked at.
+  const adminUserId = context.gate ? await context.gate.verify(token, probe) : undefined;
 
   let request: ValidatedRequest;
   try {
-    const body = parseBody(route, bodyBytes);
+    const body = parseBody(route.body, bodyBytes);
     request = await route.validate({ params, args, body, probe, serverName: () => discoverServerName(context, probe) });
   } catch (error) {
     if (error instanceof FacadeError && route.existenceCheckPath) {
@@ -72,53 +63,43 @@ export async function runOwnedRoute(
     }
     throw error;
   }
-  if (request.answer) {
-    if (route.mutation) writeAuditLine(context, { route, request, token, startedAt: Date.now(), upstreamStatus: null });
-    return sendJson(outgoing, request.answer.status, request.answer.body);
-  }
 
   const target = upstreamTarget(request, rawQuery, route.doubleEncoded);
   const forwardBody = route.body === 'object' || route.body === 'optional-object' ? bodyBytes : null;
-  const send = async (): Promise<UpstreamAnswer> => {
-    const response = await context.upstream.request({
-      method: route.method,
-      path: target,
-      headers,
-      body: forwardBody,
-      signal,
-      headersTimeoutMs: route.mutation?.longRunning ? context.config.upstreamLongTimeoutMs : undefined,
+  // One upstream call in a limiter slot; a 200 comes back already normalised (what is cached and shared).
+  const send = (signal?: AbortSignal) =>
+    context.limiter.run(async (): Promise<UpstreamAnswer> => {
+      const response = await context.upstream.request({
+        method: route.method,
+        path: target,
+        headers,
+        body: forwardBody,
+        signal,
+        headersTimeoutMs: route.mutation?.longRunning ? context.config.upstreamLongTimeoutMs : undefined,
+      });
+      const body = await context.upstream.readBody(response);
+      if (response.statusCode !== 200) return { status: response.statusCode, headers: response.headers, body };
+      return { status: 200, headers: response.headers, body: normaliseBody(context, route, request, body) };
     });
-    return { status: response.statusCode, headers: response.headers, body: await context.upstream.readBody(response) };
-  };
 
-  const answer = route.mutation ? await sendMutation(context, route, request, token, target, forwardBody, send) : await send();
-  if (answer.status !== 200) {
-    return sendBytes(outgoing, answer.status, clientResponseHeaders(answer.headers), answer.body);
+  if (route.mutation) {
+    const caller = { token, adminUserId };
+    return writeAnswer(await sendMutation(context, { route, request, caller, target, forwardBody, send }), outgoing);
   }
-  const normalised = normaliseBody(context, route, request, answer.body);
-  sendBytes(outgoing, 200, clientResponseHeaders(answer.headers, { dropLength: normalised !== answer.body }), normalised);
+  const { answer, cacheStatus } = await readThroughCache(context, {
+    route,
+    request,
+    token,
+    noCache: /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(String(incoming.headers['cache-control'] ?? '')),
+    clientGone: clientGoneSignal(outgoing),
+    send,
+  });
+  writeAnswer(answer, outgoing, cacheStatus);
 }
 
-/** Sends a mutation at most once (coalesced when the route says so) and writes its audit line. */
-async function sendMutation(
-  context: FacadeContext,
-  route: OwnedRoute,
-  request: ValidatedRequest,
-  token: string,
-  target: string,
-  forwardBody: Buffer | null,
-  send: () => Promise<UpstreamAnswer>,
-): Promise<UpstreamAnswer> {
-  const entry: AuditEntry = { route, request, token, startedAt: Date.now(), upstreamStatus: null };
-  const { answer, shared } = route.mutation?.coalesce
-    ? coalesce(context, coalescingKey(route, target, token, forwardBody ?? Buffer.alloc(0)), send)
-    : { answer: send(), shared: false };
-  try {
-    const result = await answer;
-    writeAuditLine(context, { ...entry, upstreamStatus: result.status, responseBody: result.body, coalesced: shared });
-    return result;
-  } catch (error) {
-    writeAuditLine(context, { ...entry, coalesced: shared, error: error instanceof Error ? error.message : String(error) });
-    throw error;
-  }
+/** Writes an upstream (or cached) answer: non-200 exactly as Synapse sent it, 200 as normalised bytes. */
+function writeAnswer(answer: UpstreamAnswer, outgoing: ServerResponse, cacheStatus?: string): void {
+  const headers = clientResponseHeaders(answer.headers, { dropLength: true });
+  if (cacheStatus) headers['x-facade-cache'] = cacheStatus;
+  sendBytes(outgoing, answer.status, headers, answer.body);
 }

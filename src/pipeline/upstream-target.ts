@@ -6,7 +6,7 @@ import type { ValidatedRequest } from './owned-route.ts';
 const VERBATIM_KEYS = new Set(['access_token', 'user_id']);
 
 /** The raw `key=value` pairs of `rawQuery` whose key is forwarded verbatim, in their original order. */
-function verbatimPairs(rawQuery: string): string[] {
+export function verbatimPairs(rawQuery: string): string[] {
   if (rawQuery === '') return [];
   return rawQuery.split(/[&;]/).filter((pair) => {
     const eq = pair.indexOf('=');

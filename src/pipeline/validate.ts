@@ -1,8 +1,8 @@
 // Runs a request schema and turns its first failing check into Synapse's Matrix error.
 import { z } from 'zod';
 import { FacadeError } from '../errors.ts';
-import { firstValue, type QueryArgs } from '../internal/query.ts';
-import type { MatrixIssueParams } from '../../schemas/query-params.ts';
+import type { QueryArgs } from '../internal/query.ts';
+import { everyValueOf, type MatrixIssueParams } from '../../schemas/query-params.ts';
 
 /**
  * Parses `input` with `schema`; on failure throws the FacadeError of the first issue, which is the first
@@ -16,13 +16,12 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   throw new FacadeError(params?.status ?? 400, params?.errcode ?? 'M_INVALID_PARAM', issue.message);
 }
 
-/** Builds a query-schema parser: each key's first raw value, checked in the shape's order. */
+/**
+ * Builds a query-schema parser: each key gets all its raw values (Synapse's integer and boolean helpers
+ * read the first, its string helpers check every one), checked in the shape's order (Synapse's order).
+ */
 export function queryParser<Shape extends z.ZodRawShape>(shape: Shape) {
   const schema = z.object(shape);
   const names = Object.keys(shape);
-  return (args: QueryArgs): z.output<typeof schema> => {
-    const input: Record<string, Buffer | undefined> = {};
-    for (const name of names) input[name] = firstValue(args, name);
-    return parseOrThrow(schema, input);
-  };
+  return (args: QueryArgs): z.output<typeof schema> => parseOrThrow(schema, everyValueOf(args, names));
 }

@@ -5,14 +5,14 @@ import { decodePathSegment } from '../../src/internal/path.ts';
 import { ownedRoutes } from '../../src/routes/owned-routes.ts';
 import { rawHttp } from '../support/raw-http.ts';
 import { replyJson, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
-import { startTestFacade, type TestFacade } from '../support/facade.ts';
+import { FAKE_UPSTREAM, startTestFacade, type TestFacade } from '../support/facade.ts';
 
 let upstream: FakeUpstream;
 let facade: TestFacade;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream((_request, response) => replyJson(response, 200, {}));
-  facade = await startTestFacade(upstream.url);
+  facade = await startTestFacade(upstream.url, FAKE_UPSTREAM);
 });
 afterAll(async () => {
   await facade.close();

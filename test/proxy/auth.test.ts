@@ -1,14 +1,14 @@
 // Owned routes answer Synapse's 401 M_MISSING_TOKEN before any validation, and send nothing upstream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
-import { startTestFacade, type TestFacade } from '../support/facade.ts';
+import { FAKE_UPSTREAM, startTestFacade, type TestFacade } from '../support/facade.ts';
 
 let upstream: FakeUpstream;
 let facade: TestFacade;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  facade = await startTestFacade(upstream.url);
+  facade = await startTestFacade(upstream.url, FAKE_UPSTREAM);
 });
 afterAll(async () => {
   await facade.close();

@@ -3,7 +3,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
-import { startTestFacade, type TestFacade } from '../support/facade.ts';
+import { FAKE_UPSTREAM, startTestFacade, type TestFacade } from '../support/facade.ts';
 
 let upstream: FakeUpstream;
 let facade: TestFacade;
@@ -11,7 +11,7 @@ let upstreamClosed: Promise<void>;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  facade = await startTestFacade(upstream.url);
+  facade = await startTestFacade(upstream.url, FAKE_UPSTREAM);
 });
 afterAll(async () => {
   await facade.close();

@@ -3,14 +3,14 @@ import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rawHttp } from '../support/raw-http.ts';
 import { replyJson, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
-import { bearer, startTestFacade, type TestFacade } from '../support/facade.ts';
+import { bearer, FAKE_UPSTREAM, startTestFacade, type TestFacade } from '../support/facade.ts';
 
 let upstream: FakeUpstream;
 let facade: TestFacade;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  facade = await startTestFacade(upstream.url, { upstreamHeadersTimeoutMs: 300, trustedProxies: '' });
+  facade = await startTestFacade(upstream.url, { ...FAKE_UPSTREAM, upstreamHeadersTimeoutMs: 300, trustedProxies: '' });
 });
 afterAll(async () => {
   await facade.close();
@@ -81,7 +81,7 @@ describe('headers', () => {
   });
 
   it('appends to X-Forwarded-For from a trusted proxy', async () => {
-    const trusting = await startTestFacade(upstream.url, { trustedProxies: '127.0.0.1' });
+    const trusting = await startTestFacade(upstream.url, { ...FAKE_UPSTREAM, trustedProxies: '127.0.0.1' });
     await request(`${trusting.url}/_matrix/client/versions`, {
       headers: { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' },
     });
@@ -138,7 +138,7 @@ describe('CORS and well-known', () => {
     upstream.handle((_request, response) =>
       replyJson(response, 200, { 'm.homeserver': { base_url: 'http://synapse.internal:8008' }, 'm.identity_server': { base_url: 'https://id.example' } }),
     );
-    const withBase = await startTestFacade(upstream.url, { publicBaseUrl: 'https://admin.example.org/' });
+    const withBase = await startTestFacade(upstream.url, { ...FAKE_UPSTREAM, publicBaseUrl: 'https://admin.example.org/' });
     const body = await (await fetch(`${withBase.url}/.well-known/matrix/client`)).json();
     await withBase.close();
     expect(body).toEqual({ 'm.homeserver': { base_url: 'https://admin.example.org' }, 'm.identity_server': { base_url: 'https://id.example' } });

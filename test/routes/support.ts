@@ -19,9 +19,15 @@ export interface FacadeOverMock {
   mock(): MockSynapse;
   /** GETs `path` through the facade as the mock's admin (`token: null` sends no token). */
   get(path: string, options?: { token?: string | null }): Promise<Answer>;
-  /** The raw request targets that reached the mock since the last test started. */
+  /** The raw request targets that reached the mock since the last test started (admin-gate checks excluded). */
   upstreamUrls(): string[];
+  /** The requests that reached the mock since the last test started (admin-gate checks excluded). */
+  upstreamRequests(): MockSynapse['requests'];
 }
+
+/** The verified-admin gate's own lookups (whoami and the admin flag), which are not the request under test. */
+export const isGateCheck = (url: string) =>
+  url.startsWith('/_matrix/client/v3/account/whoami') || /^\/_synapse\/admin\/v1\/users\/[^/]+\/admin(?:\?|$)/.test(url);
 
 /** Reads a fetch Response into an Answer (the body parsed when it is JSON). */
 export async function readAnswer(response: Response): Promise<Answer> {
@@ -45,7 +51,8 @@ export function useFacadeOverMock(
   let facade: TestFacade | undefined;
   beforeAll(async () => {
     mock = await startMockSynapse(mockOptions);
-    facade = await startTestFacade(mock.url, facadeOverrides);
+    // Route tests look at every upstream request, so the shared cache is off unless a test turns it on.
+    facade = await startTestFacade(mock.url, { cacheMaxBytes: 0, ...facadeOverrides });
   });
   afterAll(async () => {
     await facade?.close();
@@ -60,7 +67,8 @@ export function useFacadeOverMock(
     facade: () => started(facade),
     mock: () => started(mock),
     get: (path, { token = DEFAULT_ADMIN_TOKEN } = {}) => getAs(started(facade).url, path, token),
-    upstreamUrls: () => started(mock).requests.map((request) => request.url),
+    upstreamUrls: () => started(mock).requests.map((request) => request.url).filter((url) => !isGateCheck(url)),
+    upstreamRequests: () => started(mock).requests.filter((request) => !isGateCheck(request.url)),
   };
 }
 

@@ -27,3 +27,9 @@ export async function startTestFacade(synapseUrl: string, overrides: Partial<Con
 
 /** Authorization header of an admin for tests that need a token present. */
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * Overrides for a facade in front of a fake upstream that does not implement whoami and the admin
+ * flag: the verified-admin gate (and with it the shared cache) is off.
+ */
+export const FAKE_UPSTREAM = { verifyAdmins: false } as const;

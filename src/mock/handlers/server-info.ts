@@ -35,3 +35,15 @@ export const adminUserRoute: Route = {
     };
   },
 };
+
+/** GET /_synapse/admin/v1/users/{user_id}/admin — Synapse's UserAdminServlet (used to verify admins). */
+export const userAdminFlagRoute: Route = {
+  methods: ['GET'],
+  pattern: /^\/_synapse\/admin\/v1\/users\/([^/]*)\/admin$/,
+  auth: 'admin',
+  handle({ params, state }) {
+    const userId = params[0] ?? '';
+    if (!isMineId(userId)) throw new MatrixError(400, 'M_UNKNOWN', 'Only local users can be admins of this homeserver');
+    return { admin: state.users.get(userId)?.admin ?? false };
+  },
+};

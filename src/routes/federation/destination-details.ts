@@ -9,6 +9,7 @@ export const destinationDetailsRoute = defineRoute({
   name: 'GET /v1/federation/destinations/{destination}',
   summary: "One destination's retry timings",
   method: 'GET',
+  cache: 'details',
   pattern: /^\/_synapse\/admin\/v1\/federation\/destinations\/(?<destination>[^/]*)$/,
   validate: ({ params }) => ({
     path: `/v1/federation/destinations/${encodePathSegment(params.destination!)}`,

@@ -4,9 +4,9 @@ import { destinationRooms, destinationRoomsQuery } from '../../../schemas/federa
 import { encodePathSegment } from '../../internal/path.ts';
 import { forwardOnlyNextToken } from '../../normalise/pagination.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { allValuesQueryParser } from '../../../schemas/query-parser.ts';
+import { queryParser } from '../../pipeline/validate.ts';
 
-const parseQuery = allValuesQueryParser(destinationRoomsQuery);
+const parseQuery = queryParser(destinationRoomsQuery);
 const destinationPath = (destination: string) => `/v1/federation/destinations/${encodePathSegment(destination)}`;
 
 export const destinationRoomsRoute = defineRoute<z.infer<typeof destinationRooms>>({
@@ -14,6 +14,7 @@ export const destinationRoomsRoute = defineRoute<z.infer<typeof destinationRooms
   summary: 'Rooms shared with a destination',
   query: destinationRoomsQuery,
   method: 'GET',
+  cache: 'list',
   pattern: /^\/_synapse\/admin\/v1\/federation\/destinations\/(?<destination>[^/]*)\/rooms$/,
   // Synapse checks the destination is known before it reads from/limit/dir.
   existenceCheckPath: (params) => destinationPath(params.destination!),

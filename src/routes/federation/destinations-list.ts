@@ -4,15 +4,16 @@ import { destinationList, destinationListQuery } from '../../../schemas/federati
 import { normaliseDestination } from '../../normalise/destinations.ts';
 import { forwardOnlyNextToken } from '../../normalise/pagination.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { allValuesQueryParser } from '../../../schemas/query-parser.ts';
+import { queryParser } from '../../pipeline/validate.ts';
 
-const parseQuery = allValuesQueryParser(destinationListQuery);
+const parseQuery = queryParser(destinationListQuery);
 
 export const destinationsListRoute = defineRoute<z.infer<typeof destinationList>>({
   name: 'GET /v1/federation/destinations',
   summary: 'List federation destinations, filtered, sorted and paged',
   query: destinationListQuery,
   method: 'GET',
+  cache: 'list',
   pattern: /^\/_synapse\/admin\/v1\/federation\/destinations$/,
   validate: ({ args }) => {
     const query = parseQuery(args);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
+import { afterReset } from '../invalidation.ts';
 
 export const resetConnectionRoute = defineRoute<Record<string, unknown>>({
   name: 'POST /v1/federation/destinations/{destination}/reset_connection',
@@ -16,6 +17,7 @@ export const resetConnectionRoute = defineRoute<Record<string, unknown>>({
     path: `/v1/federation/destinations/${encodePathSegment(params.destination!)}/reset_connection`,
     query: [],
     audit: { destination: params.destination! },
+    invalidates: afterReset(encodePathSegment(params.destination!)),
   }),
   response: { upstream: z.looseObject({}), normalise: (answer) => answer },
 });

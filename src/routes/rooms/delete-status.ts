@@ -10,6 +10,7 @@ export const deleteStatusByIdRoute = defineRoute<DeleteTask>({
   name: 'GET /v2/rooms/delete_status/{delete_id}',
   summary: 'Status of one room deletion task',
   method: 'GET',
+  cache: 'status',
   pattern: /^\/_synapse\/admin\/v2\/rooms\/delete_status\/(?<delete_id>[^/]*)$/,
   validate: ({ params }) => ({
     path: `/v2/rooms/delete_status/${encodePathSegment(params.delete_id!)}`,
@@ -26,6 +27,7 @@ export const deleteStatusByRoomRoute = defineRoute<DeleteTasksOfRoom>({
   name: 'GET /v2/rooms/{room_id}/delete_status',
   summary: 'Status of every deletion task of a room',
   method: 'GET',
+  cache: 'status',
   pattern: /^\/_synapse\/admin\/v2\/rooms\/(?<room_id>[^/]*)\/delete_status$/,
   validate: ({ params }) => ({
     path: `/v2/rooms/${encodePathSegment(requireRoomId(params.room_id!))}/delete_status`,

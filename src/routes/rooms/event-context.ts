@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { eventContext, eventContextQuery } from '../../../schemas/events.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { allValuesQueryParser } from '../../../schemas/query-parser.ts';
+import { queryParser } from '../../pipeline/validate.ts';
 
-const parseQuery = allValuesQueryParser(eventContextQuery);
+const parseQuery = queryParser(eventContextQuery);
 
 export const eventContextRoute = defineRoute<z.infer<typeof eventContext>>({
   name: 'GET /v1/rooms/{room_id}/context/{event_id}',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { forwardExtremities } from '../../../schemas/rooms.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
+import { afterRoomStateChange } from '../invalidation.ts';
 import { requireRoomIdOrAlias } from '../../pipeline/path-checks.ts';
 
 export const forwardExtremitiesDeleteRoute = defineRoute<{ deleted: number }>({
@@ -16,13 +17,14 @@ export const forwardExtremitiesDeleteRoute = defineRoute<{ deleted: number }>({
     const roomIdentifier = requireRoomIdOrAlias(params.room_identifier!);
     const path = `/v1/rooms/${encodePathSegment(roomIdentifier)}/forward_extremities`;
     const audit = { room_id: roomIdentifier };
+    const invalidates = afterRoomStateChange(roomIdentifier, encodePathSegment(roomIdentifier));
     // Synapse defect (§2 B14): with no extremities it raises IndexError and answers 500. Count first.
     const current = await probe(`/_synapse/admin${path}`);
     const counted = forwardExtremities.safeParse(current.body);
     if (current.status === 200 && counted.success && counted.data.count === 0) {
       return { path, query: [], audit, answer: { status: 200, body: { deleted: 0 } } };
     }
-    return { path, query: [], audit };
+    return { path, query: [], audit, invalidates };
   },
   response: { upstream: z.looseObject({ deleted: z.number().int() }), normalise: (answer) => answer },
 });

@@ -8,6 +8,7 @@ export const forwardExtremitiesRoute = defineRoute<ForwardExtremities>({
   name: 'GET /v1/rooms/{room_identifier}/forward_extremities',
   summary: "A room's forward extremities",
   method: 'GET',
+  cache: 'details',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_identifier>[^/]*)\/forward_extremities$/,
   validate: ({ params }) => ({
     path: `/v1/rooms/${encodePathSegment(requireRoomIdOrAlias(params.room_identifier!))}/forward_extremities`,

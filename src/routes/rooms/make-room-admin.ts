@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
+import { afterRoomStateChange } from '../invalidation.ts';
 import { requireRoomIdOrAlias } from '../../pipeline/path-checks.ts';
 
 export const makeRoomAdminRoute = defineRoute<Record<string, unknown>>({
@@ -19,6 +20,7 @@ export const makeRoomAdminRoute = defineRoute<Record<string, unknown>>({
       path: `/v1/rooms/${encodePathSegment(roomIdentifier)}/make_room_admin`,
       query: [],
       audit: { room_id: roomIdentifier, body: auditBodyFields(body) },
+      invalidates: afterRoomStateChange(roomIdentifier, encodePathSegment(roomIdentifier)),
     };
   },
   response: { upstream: z.looseObject({}), normalise: (answer) => answer },

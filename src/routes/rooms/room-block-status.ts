@@ -8,6 +8,7 @@ export const roomBlockStatusRoute = defineRoute<RoomBlockStatus>({
   name: 'GET /v1/rooms/{room_id}/block',
   summary: 'Whether a room is blocked, and by whom',
   method: 'GET',
+  cache: 'status',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/block$/,
   validate: ({ params }) => ({
     path: `/v1/rooms/${encodePathSegment(requireRoomId(params.room_id!))}/block`,

@@ -4,6 +4,7 @@ import { roomBlockBody } from '../../../schemas/json-body.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
+import { afterBlock } from '../invalidation.ts';
 import { requireRoomId } from '../../pipeline/path-checks.ts';
 import { parseOrThrow } from '../../pipeline/validate.ts';
 
@@ -23,6 +24,7 @@ export const roomBlockRoute = defineRoute<{ block: boolean }>({
       path: `/v1/rooms/${encodePathSegment(roomId)}/block`,
       query: [],
       audit: { room_id: roomId, body: auditBodyFields(body) },
+      invalidates: afterBlock(encodePathSegment(roomId)),
     };
   },
   response: { upstream: z.looseObject({ block: z.boolean() }), normalise: (answer) => answer },

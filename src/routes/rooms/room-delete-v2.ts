@@ -5,6 +5,7 @@ import { roomDeleteV2Result } from '../../../schemas/room-delete.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
+import { afterDelete } from '../invalidation.ts';
 import { requireRoomId } from '../../pipeline/path-checks.ts';
 import { parseOrThrow } from '../../pipeline/validate.ts';
 
@@ -26,6 +27,7 @@ export const roomDeleteV2Route = defineRoute<z.infer<typeof roomDeleteV2Result>>
       path: `/v2/rooms/${encodePathSegment(roomId)}`,
       query: [],
       audit: { room_id: roomId, body: auditBodyFields(body) },
+      invalidates: afterDelete(encodePathSegment(roomId)),
     };
   },
   response: { upstream: roomDeleteV2Result, normalise: (answer) => answer },

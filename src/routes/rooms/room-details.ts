@@ -8,6 +8,7 @@ export const roomDetailsRoute = defineRoute<RoomDetails>({
   name: 'GET /v1/rooms/{room_id}',
   summary: "One room's details",
   method: 'GET',
+  cache: 'details',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)$/,
   validate: ({ params }) => ({ path: `/v1/rooms/${encodePathSegment(params.room_id!)}`, query: [] }),
   response: { upstream: roomDetails, normalise: normaliseRoomDetails },

@@ -8,6 +8,7 @@ export const roomMembersRoute = defineRoute({
   name: 'GET /v1/rooms/{room_id}/members',
   summary: "A room's joined members",
   method: 'GET',
+  cache: 'list',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/members$/,
   validate: ({ params }) => ({ path: `/v1/rooms/${encodePathSegment(params.room_id!)}/members`, query: [] }),
   response: { upstream: roomMembers, normalise: (body) => body },

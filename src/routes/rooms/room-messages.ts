@@ -5,13 +5,13 @@ import { isPlausibleStreamToken } from '../../../schemas/stream-token.ts';
 import { badRequest } from '../../errors.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { allValuesQueryParser } from '../../../schemas/query-parser.ts';
+import { queryParser } from '../../pipeline/validate.ts';
 
 // Synapse checks the from/to tokens before it reads limit and filter, so the query is parsed in two steps.
 // Synapse: synapse/streams/config.py PaginationConfig.from_request
 const { dir, from, to, limit, filter } = roomMessagesQuery;
-const parsePosition = allValuesQueryParser({ dir, from, to });
-const parseRest = allValuesQueryParser({ limit, filter });
+const parsePosition = queryParser({ dir, from, to });
+const parseRest = queryParser({ limit, filter });
 
 /** A token as Synapse reads it: "" is absent, `END` (from only) is absent, anything else must parse. */
 function checkToken(name: 'from' | 'to', token: string | undefined): string | undefined {

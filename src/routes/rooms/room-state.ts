@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { roomState, roomStateQuery } from '../../../schemas/rooms.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { allValuesQueryParser } from '../../../schemas/query-parser.ts';
+import { queryParser } from '../../pipeline/validate.ts';
 
-const parseQuery = allValuesQueryParser(roomStateQuery);
+const parseQuery = queryParser(roomStateQuery);
 const roomPath = (roomId: string) => `/v1/rooms/${encodePathSegment(roomId)}`;
 
 export const roomStateRoute = defineRoute<z.infer<typeof roomState>>({
@@ -13,6 +13,7 @@ export const roomStateRoute = defineRoute<z.infer<typeof roomState>>({
   summary: "A room's current state, optionally of one event type",
   query: roomStateQuery,
   method: 'GET',
+  cache: 'list',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/state$/,
   // Synapse answers 404 "Room not found" before it reads `type`.
   existenceCheckPath: (params) => roomPath(params.room_id!),

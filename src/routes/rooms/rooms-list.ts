@@ -2,15 +2,16 @@
 import { roomList, roomListQuery, type RoomList } from '../../../schemas/rooms.ts';
 import { normaliseRoomList } from '../../normalise/rooms.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { allValuesQueryParser } from '../../../schemas/query-parser.ts';
+import { queryParser } from '../../pipeline/validate.ts';
 
-const parseQuery = allValuesQueryParser(roomListQuery);
+const parseQuery = queryParser(roomListQuery);
 
 export const roomsListRoute = defineRoute<RoomList>({
   name: 'GET /v1/rooms',
   summary: 'List rooms, searched, filtered, sorted and paged',
   query: roomListQuery,
   method: 'GET',
+  cache: 'list',
   pattern: /^\/_synapse\/admin\/v1\/rooms$/,
   validate: ({ args }) => {
     const query = parseQuery(args);

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { timestampToEvent, timestampToEventQuery } from '../../../schemas/events.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { allValuesQueryParser } from '../../../schemas/query-parser.ts';
+import { queryParser } from '../../pipeline/validate.ts';
 
-const parseQuery = allValuesQueryParser(timestampToEventQuery);
+const parseQuery = queryParser(timestampToEventQuery);
 
 export const timestampToEventRoute = defineRoute<z.infer<typeof timestampToEvent>>({
   name: 'GET /v1/rooms/{room_id}/timestamp_to_event',

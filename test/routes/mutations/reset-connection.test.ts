@@ -28,7 +28,7 @@ describe('POST reset_connection', () => {
   it('ignores any body, even invalid JSON, as Synapse does, and does not forward it', async () => {
     const answer = await reset(HEALTHY_DESTINATION, 'not json at all');
     expectMatrixError(answer, 400, 'M_UNKNOWN', 'The retry timing does not need to be reset for this destination.');
-    expect(pair.mock().requests[0]!.body).toBe('');
+    expect(pair.upstreamRequests()[0]!.body).toBe('');
   });
 
   it('passes 404 Unknown destination through', async () => {

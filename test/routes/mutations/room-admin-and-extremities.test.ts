@@ -43,7 +43,7 @@ describe('DELETE forward_extremities', () => {
   it('answers {"deleted": 0} for a room with none, without calling the DELETE (Synapse would 500)', async () => {
     const answer = await deleteExtremities(NO_EXTREMITIES_ROOM_ID);
     expect(answer).toMatchObject({ status: 200, body: { deleted: 0 } });
-    expect(pair.mock().requests.map((request) => request.method)).toEqual(['GET']);
+    expect(pair.upstreamRequests().map((request) => request.method)).toEqual(['GET']);
     expect(auditLines(pair.facade()).at(-1)).toMatchObject({ room_id: NO_EXTREMITIES_ROOM_ID, upstream_status: null });
   });
 

@@ -52,7 +52,7 @@ describe('DELETE v1', () => {
   it('a non-local new_room_user_id on a known room is refused before anything changes (Synapse would block first)', async () => {
     const answer = await deleteV1(SPACE_ROOM_ID, { block: true, new_room_user_id: '@mallory:evil.example' });
     expectMatrixError(answer, 400, 'M_UNKNOWN', 'User must be our own: @mallory:evil.example');
-    expect(pair.mock().requests.filter((request) => request.method === 'DELETE')).toEqual([]);
+    expect(pair.upstreamRequests().filter((request) => request.method === 'DELETE')).toEqual([]);
     expect((await pair.get(`${ROOMS}/${enc(SPACE_ROOM_ID)}/block`)).body).toEqual({ block: false, user_id: null });
   });
 

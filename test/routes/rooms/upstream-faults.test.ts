@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BIG_ROOM_ID } from '../../../src/mock/fixtures.ts';
 import { startMockSynapse, type MockSynapse } from '../../../src/mock/server.ts';
 import { replyJson, startFakeUpstream, type FakeUpstream } from '../../support/fake-upstream.ts';
-import { startTestFacade, type TestFacade } from '../../support/facade.ts';
+import { FAKE_UPSTREAM, startTestFacade, type TestFacade } from '../../support/facade.ts';
 import { enc, expectMatrixError, getAs, ROOMS } from '../support.ts';
 
 describe('Synapse unreachable or too slow', () => {
@@ -43,7 +43,7 @@ describe('Synapse answers outside the schema, or with fields the facade does not
   let facade: TestFacade;
   beforeAll(async () => {
     upstream = await startFakeUpstream();
-    facade = await startTestFacade(upstream.url);
+    facade = await startTestFacade(upstream.url, FAKE_UPSTREAM);
   });
   afterAll(async () => {
     await facade.close();

@@ -1,0 +1,86 @@
+// The verified-admin gate: a token is checked against Synapse once (whoami, then the admin flag) and the
+// verdict kept for a short time under a hash of the token, so a UI's burst of calls costs two lookups.
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { FacadeError } from '../errors.ts';
+import type { Probe } from './owned-route.ts';
+
+/** What Synapse said about a token: an admin, or its own error answer to replay. */
+type Verdict = { allowed: true; userId: string } | { allowed: false; status: number; body: Record<string, unknown> };
+
+/** Options of the gate. */
+export interface AdminGateOptions {
+  /** How long a verdict is kept, milliseconds (0: never kept). */
+  verdictTtlMs: number;
+  /** Most verdicts kept. Default 10000. */
+  maxVerdicts?: number;
+}
+
+/** Synapse's answer as a FacadeError: same status, errcode, error and extra fields (e.g. soft_logout). */
+function synapseAnswer(status: number, body: unknown): FacadeError {
+  const { errcode, error, ...extra } = (body ?? {}) as { errcode?: string; error?: string };
+  return new FacadeError(status, errcode ?? 'M_UNKNOWN', error ?? 'Unknown error', extra);
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+/** Verifies tokens; concurrent checks of one token share one lookup. */
+export class AdminGate {
+  readonly #verdicts: LRUCache<string, Verdict>;
+  readonly #inFlight = new Map<string, Promise<Verdict>>();
+  readonly #ttlMs: number;
+
+  constructor({ verdictTtlMs, maxVerdicts = 10_000 }: AdminGateOptions) {
+    this.#ttlMs = verdictTtlMs;
+    this.#verdicts = new LRUCache({ max: maxVerdicts, ttl: Math.max(verdictTtlMs, 1) });
+  }
+
+  /**
+   * Resolves to the admin's user ID, or throws Synapse's own error answer (401 unknown/expired token,
+   * 403 not an admin…). A 5xx, timeout or unreachable Synapse is thrown and never kept as a verdict.
+   */
+  async verify(token: string, probe: Probe): Promise<string> {
+    const key = hashToken(token);
+    let verdict = this.#verdicts.get(key);
+    if (!verdict) {
+      let pending = this.#inFlight.get(key);
+      if (!pending) {
+        pending = this.#lookUp(probe).finally(() => this.#inFlight.delete(key));
+        this.#inFlight.set(key, pending);
+      }
+      verdict = await pending;
+      if (this.#ttlMs > 0) this.#verdicts.set(key, verdict);
+    }
+    if (!verdict.allowed) throw synapseAnswer(verdict.status, verdict.body);
+    return verdict.userId;
+  }
+
+  /** Forgets every verdict (tests, or after an admin changes rights). */
+  clear(): void {
+    this.#verdicts.clear();
+  }
+
+  async #lookUp(probe: Probe): Promise<Verdict> {
+    const whoami = await probe('/_matrix/client/v3/account/whoami');
+    if (whoami.status !== 200) return this.#refusal(whoami.status, whoami.body);
+    const userId = (whoami.body as { user_id?: unknown } | null)?.user_id;
+    if (typeof userId !== 'string') throw new FacadeError(502, 'M_UNKNOWN', 'Synapse sent a whoami answer without user_id');
+    // Synapse: synapse/rest/admin/users.py UserAdminServlet answers non-admins with its usual 403.
+    const flag = await probe(`/_synapse/admin/v1/users/${encodeURIComponent(userId)}/admin`);
+    if (flag.status !== 200) return this.#refusal(flag.status, flag.body);
+    if ((flag.body as { admin?: unknown } | null)?.admin !== true) {
+      return { allowed: false, status: 403, body: { errcode: 'M_FORBIDDEN', error: 'You are not a server admin' } };
+    }
+    return { allowed: true, userId };
+  }
+
+  /** A 4xx is a verdict about the token; anything else is a fault that must not be remembered. */
+  #refusal(status: number, body: unknown): Verdict {
+    if (status >= 400 && status < 500 && body && typeof body === 'object') {
+      return { allowed: false, status, body: body as Record<string, unknown> };
+    }
+    throw status >= 500 && body && typeof body === 'object'
+      ? synapseAnswer(status, body)
+      : new FacadeError(502, 'M_UNKNOWN', `Synapse answered ${status} while the admin facade verified a token`);
+  }
+}
