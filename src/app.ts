@@ -11,6 +11,7 @@ import { runOwnedRoute } from './pipeline/run-owned-route.ts';
 import { passThrough } from './proxy/pass-through.ts';
 import { answerWellKnown, WELL_KNOWN_CLIENT_PATH } from './routes/well-known.ts';
 import { facadeEndpoints } from './facade/endpoints.ts';
+import { recordOf, startRequestRecord } from './observability/request-log.ts';
 
 /** Finds the owned route for a method and raw path, first match in Synapse's registration order. */
 function findRoute(routes: readonly OwnedRoute[], method: string, rawPath: string) {
@@ -28,6 +29,12 @@ function findRoute(routes: readonly OwnedRoute[], method: string, rawPath: strin
  */
 export function createApp(context: FacadeContext, routes: readonly OwnedRoute[]) {
   const app = new Hono<{ Bindings: HttpBindings }>();
+  app.use('*', async (c, next) => {
+    const record = startRequestRecord(c.env.incoming, c.env.outgoing, context);
+    await next();
+    // The facade's own endpoints are labelled by their Hono route; the catch-all sets its own label.
+    if (record.route === 'unmatched') record.route = `${c.req.method} ${c.req.routePath}`;
+  });
   app.route('/_facade', facadeEndpoints(context));
 
   app.all('*', async (c) => {
@@ -35,6 +42,8 @@ export function createApp(context: FacadeContext, routes: readonly OwnedRoute[])
     const method = incoming.method ?? 'GET';
     // Synapse answers every OPTIONS itself with 204 and the CORS headers, without auth.
     if (method === 'OPTIONS') {
+      const record = recordOf(incoming);
+      if (record) record.route = 'OPTIONS *';
       outgoing.writeHead(204, { ...CORS_HEADERS, 'content-length': '0' });
       outgoing.end();
       return RESPONSE_ALREADY_SENT;
@@ -42,9 +51,17 @@ export function createApp(context: FacadeContext, routes: readonly OwnedRoute[])
     incoming.url = originFormTarget(incoming.url ?? '/');
     const { rawPath } = splitTarget(incoming.url);
     const found = findRoute(routes, method, rawPath);
-    if (found) await runOwnedRoute(context, found.route, found.match, incoming, outgoing);
-    else if (rawPath === WELL_KNOWN_CLIENT_PATH && method === 'GET') await answerWellKnown(context, outgoing);
-    else await passThrough(context, incoming, outgoing);
+    const record = recordOf(incoming);
+    if (found) {
+      if (record) record.route = found.route.name;
+      await runOwnedRoute(context, found.route, found.match, incoming, outgoing);
+    } else if (rawPath === WELL_KNOWN_CLIENT_PATH && method === 'GET') {
+      if (record) record.route = `GET ${WELL_KNOWN_CLIENT_PATH}`;
+      await answerWellKnown(context, outgoing);
+    } else {
+      if (record) record.route = 'pass-through';
+      await passThrough(context, incoming, outgoing);
+    }
     return RESPONSE_ALREADY_SENT;
   });
 
@@ -57,6 +74,11 @@ export function createApp(context: FacadeContext, routes: readonly OwnedRoute[])
     if (outgoing.headersSent || outgoing.destroyed) {
       if (!outgoing.writableFinished) outgoing.destroy();
       return RESPONSE_ALREADY_SENT;
+    }
+    const route = recordOf(c.env.incoming)?.route ?? 'unmatched';
+    // 400 and 413 are the facade refusing input itself (Synapse's own 400s are passed through, not thrown).
+    if (error instanceof FacadeError && (error.status === 400 || error.status === 413)) {
+      context.metrics.validationRejections.inc({ route });
     }
     if (!isAbort) sendError(outgoing, error instanceof FacadeError ? error : facadeErrors.internal());
     return RESPONSE_ALREADY_SENT;

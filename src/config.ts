@@ -50,6 +50,8 @@ export const configSchema = z.object({
   upstreamMaxConcurrency: z.coerce.number().int().positive().default(32),
   /** UPSTREAM_QUEUE_TIMEOUT_MS: longest wait for a free slot before a 503. Default 10000. */
   upstreamQueueTimeoutMs: z.coerce.number().int().positive().default(10_000),
+  /** SHUTDOWN_TIMEOUT_MS: on SIGTERM/SIGINT, how long requests in flight may take to finish. Default 25000. */
+  shutdownTimeoutMs: z.coerce.number().int().min(0).default(25_000),
   /** LOG_LEVEL: fatal, error, warn, info, debug or silent. Default info. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   /**
@@ -78,6 +80,7 @@ const envNames: Record<keyof Config, string> = {
   maxBodyBytes: 'MAX_BODY_BYTES',
   synapseServerName: 'SYNAPSE_SERVER_NAME',
   logLevel: 'LOG_LEVEL',
+  shutdownTimeoutMs: 'SHUTDOWN_TIMEOUT_MS',
   verifyAdmins: 'VERIFY_ADMINS',
   adminVerdictTtlMs: 'ADMIN_VERDICT_TTL_MS',
   cacheMaxBytes: 'CACHE_MAX_BYTES',

@@ -8,14 +8,24 @@ try {
   const logger = createLogger(config.logLevel);
   const facade = await startFacade(config, { logger });
   logger.info({ url: facade.url, synapseUrl: config.synapseUrl }, 'synapse-admin-facade listening');
-  const stop = () => {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, shutdown_timeout_ms: config.shutdownTimeoutMs }, 'stopping: no new connections, finishing requests in flight');
     facade.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      (cut) => {
+        logger.info({ cut_requests: cut }, 'stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(`synapse-admin-facade: bad configuration\n${error.message}`);

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './log.ts';
 import type { FacadeContext } from './pipeline/context.ts';
 import { ownedRoutes } from './routes/owned-routes.ts';
 import { Upstream } from './upstream/client.ts';
+import { createMetrics } from './observability/metrics.ts';
 import { AdminGate } from './pipeline/admin-gate.ts';
 import { UpstreamLimiter } from './pipeline/limiter.ts';
 import { ResponseCache } from './pipeline/response-cache.ts';
@@ -18,20 +19,63 @@ export interface RunningFacade {
   url: string;
   config: Config;
   context: FacadeContext;
-  /** Stops accepting, waits for requests in flight, closes the upstream pool. */
-  close(): Promise<void>;
+  /**
+   * Graceful stop: stops accepting connections, lets requests in flight finish (at most
+   * SHUTDOWN_TIMEOUT_MS, then cuts what is left), closes the upstream pool. Resolves to how many
+   * requests had to be cut (0 when everything finished).
+   */
+  close(): Promise<number>;
 }
 
 /** Options for startFacade. */
 export interface StartOptions {
   /** Logger to use; default a pino logger at config.logLevel on stdout. */
   logger?: Logger;
+  /** Export Node's process metrics too (default true). */
+  processMetrics?: boolean;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Stops accepting, drains requests in flight within the configured bound, then closes the pool. */
+async function stopGracefully(server: ReturnType<typeof createAdaptorServer>, context: FacadeContext): Promise<number> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const deadline = Date.now() + context.config.shutdownTimeoutMs;
+  const inFlight = async () => (await context.metrics.inFlight.get()).values[0]?.value ?? 0;
+  // Keep-alive connections that finish their request are closed as they go idle.
+  while ((await inFlight()) > 0 && Date.now() < deadline) {
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    await sleep(25);
+  }
+  const cut = await inFlight();
+  if ('closeAllConnections' in server) server.closeAllConnections();
+  await closed;
+  await context.upstream.close();
+  return cut;
 }
 
 /** Starts a facade listening on config.host:config.port (port 0 picks a free one). */
-export async function startFacade(input: ConfigInput | Config, { logger }: StartOptions = {}): Promise<RunningFacade> {
+export async function startFacade(
+  input: ConfigInput | Config,
+  { logger, processMetrics = true }: StartOptions = {},
+): Promise<RunningFacade> {
   const config = parseConfig(input);
+  const limiter = new UpstreamLimiter({ maxConcurrency: config.upstreamMaxConcurrency, queueTimeoutMs: config.upstreamQueueTimeoutMs });
+  // The cache is shared by all callers, so it only exists when every caller is a verified admin.
+  const cache =
+    config.verifyAdmins && config.cacheMaxBytes > 0
+      ? new ResponseCache({
+          maxBytes: config.cacheMaxBytes,
+          ttlMs: { list: config.cacheTtlListMs, details: config.cacheTtlDetailsMs, status: config.cacheTtlStatusMs },
+        })
+      : undefined;
+  const metrics = createMetrics({
+    processMetrics,
+    sample: () => ({ cacheBytes: cache?.size ?? 0, upstreamRunning: limiter.running, upstreamQueued: limiter.queued }),
+  });
   const upstream = new Upstream({
+    onAnswered: (route, method, seconds) => metrics.upstreamDuration.observe({ route, method }, seconds),
+    onFailed: (route, kind) => metrics.upstreamErrors.inc({ route, kind }),
     synapseUrl: config.synapseUrl,
     connectTimeoutMs: config.upstreamConnectTimeoutMs,
     headersTimeoutMs: config.upstreamHeadersTimeoutMs,
@@ -40,22 +84,15 @@ export async function startFacade(input: ConfigInput | Config, { logger }: Start
   });
   const context: FacadeContext = {
     config,
+    metrics,
     upstream,
+    limiter,
     logger: logger ?? createLogger(config.logLevel),
     schemaMismatches: new Map(),
     inFlightMutations: new Map(),
     sharedGets: new SharedGets(),
-    limiter: new UpstreamLimiter({ maxConcurrency: config.upstreamMaxConcurrency, queueTimeoutMs: config.upstreamQueueTimeoutMs }),
     ...(config.verifyAdmins ? { gate: new AdminGate({ verdictTtlMs: config.adminVerdictTtlMs }) } : {}),
-    // The cache is shared by all callers, so it only exists when every caller is a verified admin.
-    ...(config.verifyAdmins && config.cacheMaxBytes > 0
-      ? {
-          cache: new ResponseCache({
-            maxBytes: config.cacheMaxBytes,
-            ttlMs: { list: config.cacheTtlListMs, details: config.cacheTtlDetailsMs, status: config.cacheTtlStatusMs },
-          }),
-        }
-      : {}),
+    ...(cache ? { cache } : {}),
   };
   const app = createApp(context, ownedRoutes);
   const server = createAdaptorServer({ fetch: app.fetch });
@@ -70,9 +107,6 @@ export async function startFacade(input: ConfigInput | Config, { logger }: Start
     url: `http://${host}:${port}`,
     config: context.config,
     context,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await upstream.close();
-    },
+    close: () => stopGracefully(server, context),
   };
 }

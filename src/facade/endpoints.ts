@@ -12,6 +12,7 @@ export const READY_TIMEOUT_MS = 2_000;
 
 /**
  * Mounts /_facade/health (the process is alive), /_facade/ready (Synapse answers its /health),
+ * /_facade/metrics (Prometheus text format),
  * /_facade/openapi.json (the owned routes' OpenAPI 3.1 document) and /_facade/docs (that document as HTML).
  * The document and the page are built once, here, at start-up; neither needs a token.
  */
@@ -26,6 +27,9 @@ export function facadeEndpoints(context: FacadeContext) {
   });
 
   endpoints.get('/health', (c) => c.json({ status: 'ok' }));
+  endpoints.get('/metrics', async (c) =>
+    c.body(await context.metrics.registry.metrics(), 200, { 'content-type': context.metrics.registry.contentType }),
+  );
   endpoints.get('/openapi.json', (c) => c.body(openApiJson, 200, { 'content-type': 'application/json' }));
   endpoints.get('/docs', (c) => c.html(docsPage));
 
@@ -38,6 +42,7 @@ export function facadeEndpoints(context: FacadeContext) {
         headers: {},
         signal: AbortSignal.timeout(READY_TIMEOUT_MS),
         headersTimeoutMs: READY_TIMEOUT_MS,
+        label: 'ready',
       });
       const body = (await context.upstream.readBody(response)).toString('utf8').trim();
       if (response.statusCode === 200) return c.json({ status: 'ready', synapse: body, latency_ms: Date.now() - startedAt });

@@ -1,6 +1,7 @@
 // What every request handler needs: config, the upstream pool, the logger and shared state.
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { FacadeMetrics } from '../observability/metrics.ts';
 import type { Upstream } from '../upstream/client.ts';
 import type { AdminGate } from './admin-gate.ts';
 import type { UpstreamLimiter } from './limiter.ts';
@@ -33,4 +34,6 @@ export interface FacadeContext {
   sharedGets: SharedGets;
   /** Bound on concurrent owned-route requests toward Synapse. */
   limiter: UpstreamLimiter;
+  /** Prometheus series of this facade. */
+  metrics: FacadeMetrics;
 }

@@ -27,6 +27,7 @@ export function normaliseBody(context: FacadeContext, route: OwnedRoute, request
 function reportMismatch(context: FacadeContext, route: OwnedRoute, what: string): void {
   const seen = context.schemaMismatches.get(route.name) ?? 0;
   context.schemaMismatches.set(route.name, seen + 1);
+  context.metrics.schemaMismatches.inc({ route: route.name });
   if (seen === 0) {
     context.logger.warn({ route: route.name, mismatch: what }, 'Synapse response did not fit its schema; passed through unchanged');
   }

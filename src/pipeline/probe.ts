@@ -13,7 +13,7 @@ export function createProbe(context: FacadeContext, headers: Record<string, stri
   return async (path) => {
     const target = credentials ? `${path}${path.includes('?') ? '&' : '?'}${credentials}` : path;
     const { response, bytes } = await context.limiter.run(async () => {
-      const answer = await context.upstream.request({ method: 'GET', path: target, headers });
+      const answer = await context.upstream.request({ method: 'GET', path: target, headers, label: 'probe' });
       return { response: answer, bytes: await context.upstream.readBody(answer) };
     });
     let body: unknown = null;

@@ -7,6 +7,7 @@ import { parseSynapseQuery, splitTarget } from '../internal/query.ts';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.ts';
 import { requireAccessToken } from './auth.ts';
 import type { FacadeContext, UpstreamAnswer } from './context.ts';
+import { noteUpstreamStatus, recordOf } from '../observability/request-log.ts';
 import { normaliseBody } from './normalise-response.ts';
 import { parseBody } from './parse-body.ts';
 import { readThroughCache } from './read-through.ts';
@@ -76,7 +77,9 @@ export async function runOwnedRoute(
         body: forwardBody,
         signal,
         headersTimeoutMs: route.mutation?.longRunning ? context.config.upstreamLongTimeoutMs : undefined,
+        label: route.name,
       });
+      noteUpstreamStatus(incoming, response.statusCode);
       const body = await context.upstream.readBody(response);
       if (response.statusCode !== 200) return { status: response.statusCode, headers: response.headers, body };
       return { status: 200, headers: response.headers, body: normaliseBody(context, route, request, body) };
@@ -94,6 +97,11 @@ export async function runOwnedRoute(
     clientGone: clientGoneSignal(outgoing),
     send,
   });
+  if (cacheStatus) {
+    context.metrics.cacheEvents.inc({ result: cacheStatus });
+    const record = recordOf(incoming);
+    if (record) record.cache = cacheStatus;
+  }
   writeAnswer(answer, outgoing, cacheStatus);
 }
 

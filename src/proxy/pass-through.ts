@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import type { FacadeContext } from '../pipeline/context.ts';
+import { noteUpstreamStatus } from '../observability/request-log.ts';
 import { CORS_HEADERS } from '../pipeline/respond.ts';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.ts';
 
@@ -38,6 +39,7 @@ export async function passThrough(
     body: hasRequestBody(incoming) ? incoming : null,
     signal: abortable ? controller.signal : undefined,
   });
+  noteUpstreamStatus(incoming, response.statusCode);
   const body = response.body;
   if (outgoing.destroyed) {
     body.on('error', () => {});

@@ -15,6 +15,10 @@ export interface UpstreamOptions {
   bodyTimeoutMs: number;
   /** Keep-alive connections in the pool. */
   connections: number;
+  /** Called with the time to headers of every answered request, seconds. */
+  onAnswered?: (label: string, method: string, seconds: number) => void;
+  /** Called for every request that failed before an answer: unreachable or timeout. */
+  onFailed?: (label: string, kind: 'unreachable' | 'timeout') => void;
 }
 
 /** One request toward Synapse. `path` is the raw path and query, sent byte for byte. */
@@ -27,6 +31,8 @@ export interface UpstreamRequest {
   signal?: AbortSignal;
   /** Overrides the default headers timeout (e.g. the long v1 room delete). */
   headersTimeoutMs?: number;
+  /** Route template for the metrics; default `pass-through`. */
+  label?: string;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -47,8 +53,12 @@ export class Upstream {
   readonly #pool: Pool;
   readonly #bodyTimeoutMs: number;
   readonly #headersTimeoutMs: number;
+  readonly #onAnswered: UpstreamOptions['onAnswered'];
+  readonly #onFailed: UpstreamOptions['onFailed'];
 
-  constructor({ synapseUrl, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs, connections }: UpstreamOptions) {
+  constructor({ synapseUrl, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs, connections, onAnswered, onFailed }: UpstreamOptions) {
+    this.#onAnswered = onAnswered;
+    this.#onFailed = onFailed;
     const url = new URL(synapseUrl);
     this.origin = url.origin;
     this.#headersTimeoutMs = headersTimeoutMs;
@@ -68,8 +78,10 @@ export class Upstream {
    * Rejects with a FacadeError (502/504) on connection failures and timeouts before the headers arrive.
    */
   async request(request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    const label = request.label ?? 'pass-through';
+    const startedAt = process.hrtime.bigint();
     try {
-      return await this.#pool.request({
+      const response = await this.#pool.request({
         origin: this.origin,
         method: request.method as Dispatcher.HttpMethod,
         path: request.path,
@@ -79,8 +91,12 @@ export class Upstream {
         headersTimeout: request.headersTimeoutMs ?? this.#headersTimeoutMs,
         bodyTimeout: this.#bodyTimeoutMs,
       });
+      this.#onAnswered?.(label, request.method, Number(process.hrtime.bigint() - startedAt) / 1e9);
+      return response;
     } catch (error) {
-      throw mapUpstreamError(error);
+      const mapped = mapUpstreamError(error);
+      if (mapped instanceof FacadeError) this.#onFailed?.(label, mapped.status === 504 ? 'timeout' : 'unreachable');
+      throw mapped;
     }
   }
 

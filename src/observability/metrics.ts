@@ -1,0 +1,65 @@
+// Prometheus metrics of one facade (its own registry, so several facades in one process stay apart).
+// Labels carry route templates only, never raw IDs or tokens.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120];
+
+/** Every series the facade exports. */
+export interface FacadeMetrics {
+  registry: Registry;
+  requests: Counter<'route' | 'method' | 'status'>;
+  requestDuration: Histogram<'route' | 'method'>;
+  inFlight: Gauge;
+  upstreamDuration: Histogram<'route' | 'method'>;
+  upstreamErrors: Counter<'route' | 'kind'>;
+  validationRejections: Counter<'route'>;
+  schemaMismatches: Counter<'route'>;
+  cacheEvents: Counter<'result'>;
+  upstreamQueue: Gauge<'state'>;
+}
+
+/** Options of createMetrics. */
+export interface MetricsOptions {
+  /** Values read at scrape time (cache bytes, limiter queue). */
+  sample: () => { cacheBytes: number; upstreamRunning: number; upstreamQueued: number };
+  /** Also export Node's process metrics (default true; tests starting many facades turn it off). */
+  processMetrics?: boolean;
+}
+
+/** Creates the registry and every series of one facade. */
+export function createMetrics({ sample, processMetrics = true }: MetricsOptions): FacadeMetrics {
+  const registry = new Registry();
+  if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'facade_' });
+  const registers = [registry];
+  new Gauge({
+    name: 'facade_cache_bytes',
+    help: 'Bytes held by the response cache.',
+    registers,
+    collect() {
+      this.set(sample().cacheBytes);
+    },
+  });
+  const upstreamQueue = new Gauge({
+    name: 'facade_upstream_slots',
+    help: 'Owned-route requests toward Synapse, running or waiting for a slot.',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      const { upstreamRunning, upstreamQueued } = sample();
+      this.set({ state: 'running' }, upstreamRunning);
+      this.set({ state: 'queued' }, upstreamQueued);
+    },
+  });
+  return {
+    registry,
+    upstreamQueue,
+    requests: new Counter({ name: 'facade_http_requests_total', help: 'Requests answered, by route template, method and status.', labelNames: ['route', 'method', 'status'] as const, registers }),
+    requestDuration: new Histogram({ name: 'facade_http_request_duration_seconds', help: 'Time to answer a request, by route template.', labelNames: ['route', 'method'] as const, buckets: LATENCY_BUCKETS, registers }),
+    inFlight: new Gauge({ name: 'facade_http_requests_in_flight', help: 'Requests being answered now.', registers }),
+    upstreamDuration: new Histogram({ name: 'facade_upstream_request_duration_seconds', help: 'Time until Synapse answered (headers), by route template.', labelNames: ['route', 'method'] as const, buckets: LATENCY_BUCKETS, registers }),
+    upstreamErrors: new Counter({ name: 'facade_upstream_errors_total', help: 'Requests to Synapse that failed: unreachable or timeout.', labelNames: ['route', 'kind'] as const, registers }),
+    validationRejections: new Counter({ name: 'facade_validation_rejections_total', help: 'Requests the facade refused itself (400/413), by route template.', labelNames: ['route'] as const, registers }),
+    schemaMismatches: new Counter({ name: 'facade_schema_mismatches_total', help: 'Synapse answers that did not fit their schema (passed through unchanged).', labelNames: ['route'] as const, registers }),
+    cacheEvents: new Counter({ name: 'facade_cache_requests_total', help: 'Owned GETs by cache result: hit, miss or bypass.', labelNames: ['result'] as const, registers }),
+  };
+}

@@ -1,0 +1,70 @@
+// One JSON log line and the request metrics per request, keyed by a request id the client can see.
+// Only route templates are logged, never paths, query strings or headers: tokens cannot leak here.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../log.ts';
+import type { FacadeMetrics } from './metrics.ts';
+
+/** What is known about one request while it is answered. */
+export interface RequestRecord {
+  id: string;
+  method: string;
+  /** Route template (owned route name, `pass-through`, `/_facade/…`); set once the route is known. */
+  route: string;
+  startedAt: bigint;
+  upstreamStatus?: number;
+  cache?: string;
+}
+
+const records = new WeakMap<IncomingMessage, RequestRecord>();
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The record of a request (created by startRequestRecord). */
+export function recordOf(incoming: IncomingMessage): RequestRecord | undefined {
+  return records.get(incoming);
+}
+
+/** Notes Synapse's status for the request's log line. */
+export function noteUpstreamStatus(incoming: IncomingMessage, status: number): void {
+  const record = records.get(incoming);
+  if (record) record.upstreamStatus = status;
+}
+
+/**
+ * Starts tracking a request: takes `X-Request-Id` from the client when it is a plain token (else makes
+ * one), returns it on the answer, and when the answer ends (or the client leaves) writes the log line
+ * and updates the request metrics.
+ */
+export function startRequestRecord(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  { logger, metrics }: { logger: Logger; metrics: FacadeMetrics },
+): RequestRecord {
+  const offered = incoming.headers['x-request-id'];
+  const id = typeof offered === 'string' && SAFE_REQUEST_ID.test(offered) ? offered : randomUUID();
+  const record: RequestRecord = { id, method: incoming.method ?? 'GET', route: 'unmatched', startedAt: process.hrtime.bigint() };
+  records.set(incoming, record);
+  outgoing.setHeader('x-request-id', id);
+  metrics.inFlight.inc();
+  outgoing.once('close', () => {
+    metrics.inFlight.dec();
+    const seconds = Number(process.hrtime.bigint() - record.startedAt) / 1e9;
+    const status = outgoing.headersSent ? outgoing.statusCode : 0;
+    metrics.requests.inc({ route: record.route, method: record.method, status: String(status) });
+    metrics.requestDuration.observe({ route: record.route, method: record.method }, seconds);
+    logger.info(
+      {
+        request_id: id,
+        method: record.method,
+        route: record.route,
+        status,
+        duration_ms: Math.round(seconds * 1e6) / 1e3,
+        ...(record.upstreamStatus !== undefined ? { upstream_status: record.upstreamStatus } : {}),
+        ...(record.cache ? { cache: record.cache } : {}),
+        ...(outgoing.writableFinished ? {} : { aborted: true }),
+      },
+      'request',
+    );
+  });
+  return record;
+}

@@ -1,0 +1,83 @@
+// SIGTERM while requests are in flight: every one completes (or gets a clean error), none is cut off,
+// no new connection is accepted, and the process exits 0. Runs the real entry point (`npm start`).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replyJson, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+let upstream: FakeUpstream;
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream(async (seen, response) => {
+    await sleep(700);
+    if (seen.url.startsWith('/_synapse/admin/v1/rooms/')) replyJson(response, 200, seen.method === 'DELETE'
+      ? { kicked_users: [], failed_to_kick_users: [], local_aliases: [], new_room_id: null }
+      : { members: ['@a:hs'], total: 1 });
+    else replyJson(response, 200, { versions: ['v1.11'] });
+  });
+});
+afterAll(() => upstream.close());
+
+/** Starts `node src/main.ts` and resolves with the process and its URL once it listens. */
+function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; logs: string[] }> {
+  const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../src/main.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  return new Promise((done, fail) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        logs.push(line);
+        const url = (JSON.parse(line) as { url?: string }).url;
+        if (url) done({ child, url, logs });
+      }
+    });
+    child.once('exit', (code) => fail(new Error(`exited early with ${code}`)));
+  });
+}
+
+describe('graceful shutdown on SIGTERM', () => {
+  it('finishes every request in flight, refuses new connections, exits 0', async () => {
+    const { child, url, logs } = await startMain({ SYNAPSE_URL: upstream.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '5000' });
+    const auth = { authorization: 'Bearer t' };
+    const inFlight = [
+      fetch(`${url}/_matrix/client/versions`),
+      fetch(`${url}/_synapse/admin/v1/rooms/!a:hs/members`, { headers: auth }),
+      fetch(`${url}/_synapse/admin/v1/rooms/!b:hs`, { method: 'DELETE', body: '{}', headers: auth }),
+      ...Array.from({ length: 5 }, (_unused, index) => fetch(`${url}/_synapse/admin/v1/rooms/!c${index}:hs/members`, { headers: auth })),
+    ];
+    await sleep(200);
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    child.kill('SIGTERM');
+    await sleep(100);
+    const { hostname, port } = new URL(url);
+    const refused = await new Promise<boolean>((done) => {
+      const socket = connect(Number(port), hostname);
+      socket.once('connect', () => {
+        socket.destroy();
+        done(false);
+      });
+      socket.once('error', () => done(true));
+    });
+    const answers = await Promise.all(inFlight);
+    expect(answers.map((answer) => answer.status)).toEqual(inFlight.map(() => 200));
+    expect(await answers[1]!.json()).toEqual({ members: ['@a:hs'], total: 1 });
+    expect(refused).toBe(true);
+    expect(await exited).toBe(0);
+    expect(logs.some((line) => line.includes('"cut_requests":0'))).toBe(true);
+  });
+
+  it('cuts what is still running after SHUTDOWN_TIMEOUT_MS and still exits 0', async () => {
+    const { child, url, logs } = await startMain({ SYNAPSE_URL: upstream.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '100' });
+    const slow = fetch(`${url}/_matrix/client/versions`).then((answer) => answer.status, () => 'cut');
+    await sleep(100);
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(await slow).toBe('cut');
+    expect(logs.some((line) => line.includes('"cut_requests":1'))).toBe(true);
+  });
+});
