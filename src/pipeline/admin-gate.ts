@@ -5,8 +5,11 @@ import { LRUCache } from 'lru-cache';
 import { FacadeError } from '../errors.ts';
 import type { Probe } from './owned-route.ts';
 
-/** What Synapse said about a token: an admin, or its own error answer to replay. */
-type Verdict = { allowed: true; userId: string } | { allowed: false; status: number; body: Record<string, unknown> };
+/**
+ * What Synapse said about a token: an admin (user ID known after whoami; unknown when Synapse's answer
+ * to an owned admin route proved it), or Synapse's own error answer to replay.
+ */
+export type Verdict = { allowed: true; userId?: string } | { allowed: false; status: number; body: Record<string, unknown> };
 
 /** Options of the gate. */
 export interface AdminGateOptions {
@@ -28,11 +31,56 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 export class AdminGate {
   readonly #verdicts: LRUCache<string, Verdict>;
   readonly #inFlight = new Map<string, Promise<Verdict>>();
+  readonly #firstUses = new Map<string, Promise<void>>();
   readonly #ttlMs: number;
 
   constructor({ verdictTtlMs, maxVerdicts = 10_000 }: AdminGateOptions) {
     this.#ttlMs = verdictTtlMs;
     this.#verdicts = new LRUCache({ max: maxVerdicts, ttl: Math.max(verdictTtlMs, 1) });
+  }
+
+  /** The verdict kept for a token; a refusal is thrown as Synapse's answer. */
+  known(token: string): { userId?: string } | undefined {
+    const verdict = this.#verdicts.get(hashToken(token));
+    if (verdict && !verdict.allowed) throw synapseAnswer(verdict.status, verdict.body);
+    return verdict;
+  }
+
+  /**
+   * Learns from Synapse's answer to an owned admin route sent with a not-yet-verified token: Synapse
+   * authenticates admin routes before anything else, so any answer but 401/403 (or a fault) proves an admin.
+   */
+  noteAnswer(token: string, status: number, body: Buffer): void {
+    const key = hashToken(token);
+    if (this.#ttlMs === 0 || status >= 500 || this.#verdicts.has(key)) return;
+    if (status !== 401 && status !== 403) {
+      this.#verdicts.set(key, { allowed: true });
+      return;
+    }
+    try {
+      this.#verdicts.set(key, { allowed: false, status, body: JSON.parse(body.toString('utf8')) as Record<string, unknown> });
+    } catch {
+      // Not Synapse's JSON: leave the token unverified.
+    }
+  }
+
+  /**
+   * Lets the first request of an unverified token go to Synapse alone; concurrent requests of the same
+   * token wait for its answer (then use the verdict it left, or verify the usual way).
+   */
+  firstUse(token: string): { first: true; done: () => void } | { first: false; wait: Promise<void> } {
+    const key = hashToken(token);
+    const pending = this.#firstUses.get(key);
+    if (pending) return { first: false, wait: pending };
+    let done!: () => void;
+    this.#firstUses.set(key, new Promise<void>((resolve) => (done = resolve)));
+    return {
+      first: true,
+      done: () => {
+        this.#firstUses.delete(key);
+        done();
+      },
+    };
   }
 
   /**
@@ -42,7 +90,7 @@ export class AdminGate {
   async verify(token: string, probe: Probe): Promise<string> {
     const key = hashToken(token);
     let verdict = this.#verdicts.get(key);
-    if (!verdict) {
+    if (!verdict || (verdict.allowed && verdict.userId === undefined)) {
       let pending = this.#inFlight.get(key);
       if (!pending) {
         pending = this.#lookUp(probe).finally(() => this.#inFlight.delete(key));
@@ -52,7 +100,7 @@ export class AdminGate {
       if (this.#ttlMs > 0) this.#verdicts.set(key, verdict);
     }
     if (!verdict.allowed) throw synapseAnswer(verdict.status, verdict.body);
-    return verdict.userId;
+    return verdict.userId!;
   }
 
   /** Forgets every verdict (tests, or after an admin changes rights). */

@@ -9,6 +9,8 @@ export interface ReadThrough {
   route: OwnedRoute;
   request: ValidatedRequest;
   token: string;
+  /** False for a token Synapse has not vouched for yet: it may neither read the cache nor join a request. */
+  verified: boolean;
   /** The client sent `Cache-Control: no-cache`: skip the cache and refresh it. */
   noCache: boolean;
   clientGone: AbortSignal;
@@ -29,12 +31,12 @@ export function cacheKey(route: OwnedRoute, request: ValidatedRequest): string {
 /** Answers an owned GET through the cache (when it exists and the route is cacheable) and coalescing. */
 export async function readThroughCache(
   context: FacadeContext,
-  { route, request, token, noCache, clientGone, send }: ReadThrough,
+  { route, request, token, verified, noCache, clientGone, send }: ReadThrough,
 ): Promise<{ answer: UpstreamAnswer; cacheStatus?: CacheStatus }> {
   const { cache } = context;
   const key = cacheKey(route, request);
   const cacheable = cache !== undefined && route.cache !== undefined;
-  if (cacheable && !noCache) {
+  if (cacheable && !noCache && verified) {
     const hit = cache.get(key);
     if (hit) {
       cache.stats.hits += 1;
@@ -43,7 +45,8 @@ export async function readThroughCache(
   }
   // Without the admin gate, callers may have different rights: only the same token shares a request.
   const sharedKey = context.gate ? key : `${createHash('sha256').update(token).digest('base64url')} ${key}`;
-  const answer = noCache ? await send(clientGone) : await context.sharedGets.join(sharedKey, send, clientGone);
+  const alone = noCache || !verified;
+  const answer = alone ? await send(clientGone) : await context.sharedGets.join(sharedKey, send, clientGone);
   if (!cache) return { answer };
   if (!cacheable) return { answer, cacheStatus: 'bypass' };
   if (noCache) cache.stats.bypasses += 1;

@@ -22,13 +22,40 @@ afterAll(async () => {
 });
 
 describe('verified-admin gate', () => {
-  it('lets a valid admin through and verifies the token once for many requests', async () => {
+  it("a fresh admin token's first valid GET is verified by Synapse's own answer; the burst behind it waits and shares it", async () => {
     mock.reset();
     const answers = await Promise.all(Array.from({ length: 10 }, () => getAs(facade.url, `${ROOMS}?limit=1`)));
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
-    expect(gateChecks()).toBe(2); // whoami + admin flag, shared by all ten
+    expect(gateChecks()).toBe(0);
+    expect(mock.requests.filter((request) => request.url.startsWith(ROOMS))).toHaveLength(1);
     await getAs(facade.url, `${ROOMS}?limit=2`);
+    expect(gateChecks()).toBe(0);
+  });
+
+  it('a fresh token with invalid parameters is verified with whoami and the admin flag first', async () => {
+    const fresh = await startTestFacade(mock.url);
+    mock.reset();
+    const answer = await getAs(fresh.url, `${ROOMS}?limit=abc`);
+    await fresh.close();
+    expect(answer.status).toBe(400);
     expect(gateChecks()).toBe(2);
+  });
+
+  it("a mutation's caller is verified up front, so the audit line names the admin", async () => {
+    const fresh = await startTestFacade(mock.url);
+    mock.reset();
+    await fetch(`${fresh.url}${ROOMS}/!x:mock.example/block`, { method: 'PUT', body: '{"block":false}', headers: { authorization: 'Bearer mock-admin-token' } });
+    await fresh.close();
+    expect(gateChecks()).toBe(2);
+    expect(fresh.logLines.some((line) => line.includes('"user_id":"@admin:mock.example"'))).toBe(true);
+  });
+
+  it("a non-admin's valid GET gets Synapse's own 403, remembered for the burst behind it", async () => {
+    mock.reset();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => getAs(facade.url, `${ROOMS}?limit=3`, 'mock-user-token')));
+    expect(answers.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 403]);
+    expect(answers[4]!.body).toEqual({ errcode: 'M_FORBIDDEN', error: 'You are not a server admin' });
+    expect(mock.requests).toHaveLength(1);
   });
 
   it("answers a non-admin with Synapse's 403, before validating parameters", async () => {
@@ -59,9 +86,9 @@ describe('verified-admin gate', () => {
   it('a token in the query string is verified with that same query token', async () => {
     const fresh = await startTestFacade(mock.url);
     mock.reset();
-    const answer = await getAs(fresh.url, `${ROOMS}?limit=1&access_token=mock-admin-token`, null);
+    const answer = await getAs(fresh.url, `${ROOMS}?limit=x&access_token=mock-admin-token`, null);
     await fresh.close();
-    expect(answer.status).toBe(200);
+    expect(answer.status).toBe(400);
     expect(mock.requests[0]!.url).toBe('/_matrix/client/v3/account/whoami?access_token=mock-admin-token');
   });
 });
