@@ -28,7 +28,9 @@ export const MOCK_ROUTES: readonly Route[] = [
   listDestinationsRoute, destinationDetailsRoute, destinationRoomsRoute, resetConnectionRoute,
   listRoomsRoute, roomDetailsRoute, deleteRoomV1Route, roomMembersRoute, roomStateRoute, roomMessagesRoute,
   timestampToEventRoute, roomContextRoute, getBlockRoute, putBlockRoute, getForwardExtremitiesRoute,
-  deleteForwardExtremitiesRoute, makeRoomAdminRoute, deleteRoomV2Route, deleteStatusByRoomRoute, deleteStatusByIdRoute,
+  deleteForwardExtremitiesRoute, makeRoomAdminRoute, deleteRoomV2Route,
+  // Synapse registers the by-delete-ID servlet first, so `/delete_status/delete_status` is a delete ID.
+  deleteStatusByIdRoute, deleteStatusByRoomRoute,
 ];
 
 /** Synapse answers any OPTIONS itself: 204 with CORS headers, no auth. */

@@ -52,4 +52,10 @@ describe('delete status fixtures', () => {
     expect((await byId('nope')).body).toEqual({ errcode: 'M_NOT_FOUND', error: "delete id 'nope' not found" });
     expect((await byRoom('nope')).body).toEqual({ errcode: 'M_UNKNOWN', error: 'nope is not a legal room ID' });
   });
+
+  it('routes /delete_status/delete_status to the by-delete-ID servlet, which Synapse registers first', async () => {
+    const res = await byId('delete_status');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ errcode: 'M_NOT_FOUND', error: "delete id 'delete_status' not found" });
+  });
 });

@@ -44,6 +44,10 @@ describe('destinations list', () => {
   it('validates order_by with the allowed values in order', async () => {
     expect((await list('order_by=x')).body.error).toBe("Query parameter 'order_by' must be one of ['destination', 'retry_last_ts', 'retry_interval', 'failure_ts', 'last_successful_stream_ordering']");
     expect((await list('dir=x')).body.error).toBe("Query parameter 'dir' must be one of ['b', 'f']");
+    // Synapse: parse_strings_from_args checks every value of a repeated key, not just the first.
+    const repeated = await list('order_by=destination&order_by=x');
+    expect(repeated.status).toBe(400);
+    expect(repeated.body.error).toMatch(/^Query parameter 'order_by' must be one of \['destination', /);
   });
 });
 

@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { call, useMockSynapse } from './support.ts';
 import { startMockSynapse } from '../../src/mock/server.ts';
-import { ADMIN_PASSWORD, ALICE_PASSWORD } from '../../src/mock/constants.ts';
+import { ADMIN_PASSWORD, ALICE_PASSWORD, DEFAULT_USER_TOKEN } from '../../src/mock/constants.ts';
 
 const mock = useMockSynapse();
 
@@ -31,6 +31,35 @@ describe('login flow of admin UIs', () => {
     expect((await call(mock(), 'GET', '/_synapse/admin/v2/users/@alice:mock.example')).body.admin).toBe(false);
     const bad = await call(mock(), 'POST', '/_matrix/client/r0/login', { token: null, body: { type: 'm.login.password', user: 'alice', password: `${ALICE_PASSWORD}x` } });
     expect(bad.status).toBe(403);
+  });
+});
+
+describe('user admin flag (GET /_synapse/admin/v1/users/<user_id>/admin)', () => {
+  const adminFlag = (userId: string, token?: string) => call(mock(), 'GET', `/_synapse/admin/v1/users/${userId}/admin`, token === undefined ? {} : { token });
+
+  it('answers the admin flag of local users, false for unknown ones', async () => {
+    expect((await adminFlag('%40admin%3Amock.example')).body).toEqual({ admin: true });
+    expect((await adminFlag('@alice:mock.example')).body).toEqual({ admin: false });
+    expect((await adminFlag('@nobody:mock.example')).body).toEqual({ admin: false });
+  });
+
+  it('refuses non-admin callers with 403 before looking at the user ID', async () => {
+    const res = await adminFlag('not-a-user-id', DEFAULT_USER_TOKEN);
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ errcode: 'M_FORBIDDEN', error: 'You are not a server admin' });
+  });
+
+  it('parses the user ID like UserID.from_string, then refuses remote users', async () => {
+    expect((await adminFlag('alice:mock.example')).body).toEqual({ errcode: 'M_INVALID_PARAM', error: "Expected UserID string to start with '@'" });
+    expect((await adminFlag('@alice')).body).toEqual({ errcode: 'M_INVALID_PARAM', error: "Expected UserID of the form '@localname:domain'" });
+    const remote = await adminFlag('@bob:other.example');
+    expect(remote.status).toBe(400);
+    expect(remote.body).toEqual({ errcode: 'M_UNKNOWN', error: 'Only local users can be admins of this homeserver' });
+  });
+
+  it('shares the user ID parsing with the v2 user lookup', async () => {
+    const res = await call(mock(), 'GET', '/_synapse/admin/v2/users/alice:mock.example');
+    expect(res.body).toEqual({ errcode: 'M_INVALID_PARAM', error: "Expected UserID string to start with '@'" });
   });
 });
 

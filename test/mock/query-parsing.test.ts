@@ -10,8 +10,16 @@ describe('query parsing (Synapse §1.3)', () => {
     expect((await rooms('limit=2;from=3')).body).toMatchObject({ offset: 3, next_batch: 5 });
   });
 
-  it('uses the first of repeated values', async () => {
+  it('uses the first of repeated integer values without reading the rest', async () => {
     expect((await rooms('limit=2&limit=abc')).body.next_batch).toBe(2);
+  });
+
+  it('checks every value of a repeated string parameter, in order, and uses the first', async () => {
+    expect((await rooms('dir=f&dir=x')).body).toEqual({ errcode: 'M_INVALID_PARAM', error: "Query parameter 'dir' must be one of ['b', 'f']" });
+    expect((await rooms('order_by=name&order_by=%C3%A9')).body).toEqual({ errcode: 'M_UNKNOWN', error: "Query parameter 'order_by' must be ascii" });
+    expect((await rooms('order_by=%C3%A9&order_by=x')).body.error).toBe("Query parameter 'order_by' must be ascii");
+    expect((await rooms('search_term=Book&search_term=%FF')).body).toEqual({ errcode: 'M_UNKNOWN', error: "Query parameter 'search_term' must be utf-8" });
+    expect((await rooms('limit=3&dir=b&dir=f')).body.rooms).toEqual((await rooms('limit=3&dir=b')).body.rooms);
   });
 
   it('drops pairs without "=" but keeps blank values', async () => {

@@ -24,6 +24,18 @@ describe('messages', () => {
     expect((await call(mock(), 'GET', `${ROOM}/messages?from=END&limit=1`)).status).toBe(200);
   });
 
+  it('reads both token strings (ascii) before parsing either token', async () => {
+    const res = await call(mock(), 'GET', `${ROOM}/messages?from=bad&to=%C3%A9`);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ errcode: 'M_UNKNOWN', error: "Query parameter 'to' must be ascii" });
+  });
+
+  it('treats empty from and to as absent', async () => {
+    const res = await call(mock(), 'GET', `${ROOM}/messages?from=&to=&limit=1`);
+    expect(res.status).toBe(200);
+    expect(res.body.chunk).toHaveLength(1);
+  });
+
   it('caps limit at 1000', async () => {
     const res = await call(mock(), 'GET', `${ROOM}/messages?limit=5000`);
     expect((res.body.chunk as unknown[]).length).toBeLessThanOrEqual(1000);

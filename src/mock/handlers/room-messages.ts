@@ -1,6 +1,5 @@
 // Room timeline reads: /messages and /timestamp_to_event (Synapse: rest/admin/rooms.py, handlers/pagination.py).
 import type { Route } from '../internal/route.ts';
-import type { QueryArgs } from '../internal/query.ts';
 import { MatrixError } from '../internal/respond.ts';
 import { queryDirection, queryInteger, queryString, requireInteger } from '../internal/query.ts';
 import { parseStreamToken, streamToken } from '../internal/stream-token.ts';
@@ -10,10 +9,9 @@ import { renderEvent } from '../data/events.ts';
 const ROOM = String.raw`^\/_synapse\/admin\/v1\/rooms\/([^/]*)`;
 const MAX_LIMIT = 1000;
 
-/** Synapse: PaginationConfig.from_request — `END` counts as absent. */
-function tokenParam(query: QueryArgs, name: 'from' | 'to'): number | undefined {
-  const token = queryString(query, name);
-  if (token === undefined || (name === 'from' && token === 'END')) return undefined;
+/** Synapse: PaginationConfig.from_request — an empty token (and `from=END`) counts as absent. */
+function parseToken(token: string | undefined, name: 'from' | 'to'): number | undefined {
+  if (token === undefined || token === '' || (name === 'from' && token === 'END')) return undefined;
   const position = parseStreamToken(token);
   if (position === undefined) throw new MatrixError(400, 'M_UNKNOWN', `'${name}' parameter is invalid`);
   return position;
@@ -25,8 +23,11 @@ export const roomMessagesRoute: Route = {
   auth: 'admin',
   handle({ params, state, query, nowMs }) {
     const direction = queryDirection(query);
-    const from = tokenParam(query, 'from');
-    const to = tokenParam(query, 'to');
+    // Synapse reads both strings (ascii checks) before parsing either token.
+    const fromToken = queryString(query, 'from');
+    const toToken = queryString(query, 'to');
+    const from = parseToken(fromToken, 'from');
+    const to = parseToken(toToken, 'to');
     const limit = Math.min(queryInteger(query, 'limit', 10) ?? 10, MAX_LIMIT);
     const accepts = eventFilterFromQuery(query);
     const timeline = state.rooms.get(params[0] ?? '')?.timeline ?? [];

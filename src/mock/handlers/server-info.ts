@@ -1,7 +1,7 @@
 // Unauthenticated probes (health, server_version) and the admin user lookup UIs use to verify admins.
 import type { Route } from '../internal/route.ts';
 import { MatrixError, textResponse } from '../internal/respond.ts';
-import { isMineId } from '../internal/ids.ts';
+import { assertUserIdShape, isMineId } from '../internal/ids.ts';
 import { SYNAPSE_VERSION } from '../constants.ts';
 
 export const healthRoute: Route = {
@@ -24,6 +24,7 @@ export const adminUserRoute: Route = {
   auth: 'admin',
   handle({ params, state }) {
     const userId = params[0] ?? '';
+    assertUserIdShape(userId);
     if (!isMineId(userId)) throw new MatrixError(400, 'M_UNKNOWN', 'Can only look up local users');
     const user = state.users.get(userId);
     if (user === undefined) throw new MatrixError(404, 'M_NOT_FOUND', 'User not found');
@@ -43,6 +44,8 @@ export const userAdminFlagRoute: Route = {
   auth: 'admin',
   handle({ params, state }) {
     const userId = params[0] ?? '';
+    // Synapse: rest/admin/users.py UserAdminServlet.on_GET — UserID.from_string, is_mine, is_server_admin.
+    assertUserIdShape(userId);
     if (!isMineId(userId)) throw new MatrixError(400, 'M_UNKNOWN', 'Only local users can be admins of this homeserver');
     return { admin: state.users.get(userId)?.admin ?? false };
   },

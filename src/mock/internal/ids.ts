@@ -1,5 +1,6 @@
-// Identifier validation as Synapse does it (synapse/types/__init__.py RoomID/RoomAlias, synapse/util/stringutils.py).
+// Identifier validation as Synapse does it (synapse/types/__init__.py RoomID/RoomAlias/UserID, synapse/util/stringutils.py).
 import { isIPv6 } from 'node:net';
+import { MatrixError } from './respond.ts';
 import { SERVER_NAME } from '../constants.ts';
 import { ASCII_LETTERS } from './prng.ts';
 import type { Prng } from './prng.ts';
@@ -30,6 +31,12 @@ export function isValidRoomId(roomId: string): boolean {
 export function isValidRoomAlias(alias: string): boolean {
   const colon = alias.indexOf(':');
   return alias.startsWith('#') && colon > 0 && isValidServerName(alias.slice(colon + 1));
+}
+
+/** Synapse: UserID.from_string — `@` then a `:` somewhere after it; nothing else is checked. */
+export function assertUserIdShape(userId: string): void {
+  if (!userId.startsWith('@')) throw new MatrixError(400, 'M_INVALID_PARAM', "Expected UserID string to start with '@'");
+  if (!userId.includes(':')) throw new MatrixError(400, 'M_INVALID_PARAM', "Expected UserID of the form '@localname:domain'");
 }
 
 /** Synapse: is_mine_id — the text after the first `:` is our server name. */

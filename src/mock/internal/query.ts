@@ -56,13 +56,8 @@ export function queryBoolean(args: QueryArgs, name: string): boolean | undefined
   throw new MatrixError(400, 'M_INVALID_PARAM', `Boolean query parameter '${name}' must be one of ['true', 'false']`);
 }
 
-/** Synapse parse_string: decode with `encoding`, then check `allowed` (error lists them in Python repr). */
-export function queryString(
-  args: QueryArgs, name: string, options: { encoding?: 'ascii' | 'utf-8'; allowed?: readonly string[]; fallback?: string } = {},
-): string | undefined {
-  const { encoding = 'ascii', allowed, fallback } = options;
-  const bytes = first(args, name);
-  if (bytes === undefined) return fallback;
+/** Synapse _parse_string_value: decode with `encoding`, then check `allowed` (error lists them in Python repr). */
+function decodeStringValue(bytes: Uint8Array, name: string, encoding: 'ascii' | 'utf-8', allowed?: readonly string[]): string {
   let text: string;
   if (encoding === 'ascii') {
     if (bytes.some((byte) => byte > 0x7f)) throw new MatrixError(400, 'M_UNKNOWN', `Query parameter '${name}' must be ascii`);
@@ -79,6 +74,19 @@ export function queryString(
     throw new MatrixError(400, 'M_INVALID_PARAM', `Query parameter '${name}' must be one of [${list}]`);
   }
   return text;
+}
+
+/**
+ * Synapse parse_string (via parse_strings_from_args): every value of a repeated key is decoded and checked, in
+ * order, and the first is returned — unlike queryInteger/queryBoolean, which only read the first.
+ */
+export function queryString(
+  args: QueryArgs, name: string, options: { encoding?: 'ascii' | 'utf-8'; allowed?: readonly string[]; fallback?: string } = {},
+): string | undefined {
+  const { encoding = 'ascii', allowed, fallback } = options;
+  const values = args.get(name);
+  if (values === undefined || values.length === 0) return fallback;
+  return values.map((bytes) => decodeStringValue(bytes, name, encoding, allowed))[0];
 }
 
 export type Direction = 'b' | 'f';
