@@ -1,4 +1,5 @@
 // Checking a 200 answer against its Zod contract and normalising it; a misfit passes through untouched.
+import { jsonBytes } from '../internal/json-bytes.ts';
 import type { FacadeContext } from './context.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
 
@@ -20,7 +21,7 @@ export function normaliseBody(context: FacadeContext, route: OwnedRoute, request
     return body;
   }
   // The parsed value, not Zod's output: Zod strips unknown keys, and newer Synapse fields must survive.
-  return Buffer.from(JSON.stringify(contract.normalise(parsed as never, request)));
+  return jsonBytes(contract.normalise(parsed as never, request));
 }
 
 /** Counts a schema mismatch and logs it once per route. */
