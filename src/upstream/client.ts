@@ -43,7 +43,8 @@ export function mapUpstreamError(error: unknown): unknown {
   const code = (error as { code?: string } | null)?.code;
   const name = (error as { name?: string } | null)?.name;
   if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return error;
-  if (code && TIMEOUT_CODES.has(code)) return facadeErrors.upstreamTimeout();
+  // AbortSignal.timeout() rejects with a TimeoutError: a deadline of ours, so a 504 too.
+  if (name === 'TimeoutError' || (code && TIMEOUT_CODES.has(code))) return facadeErrors.upstreamTimeout();
   return facadeErrors.upstreamUnreachable();
 }
 
