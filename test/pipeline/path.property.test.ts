@@ -1,23 +1,13 @@
 // No path input can change which upstream route is called: property tests over every owned route.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodePathSegment } from '../../src/internal/path.ts';
 import { ownedRoutes } from '../../src/routes/owned-routes.ts';
 import { rawHttp } from '../support/raw-http.ts';
-import { replyJson, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
-import { FAKE_UPSTREAM, startTestFacade, type TestFacade } from '../support/facade.ts';
+import { replyJson } from '../support/fake-upstream.ts';
+import { useFacadeOverFake } from '../support/facade-over-fake.ts';
 
-let upstream: FakeUpstream;
-let facade: TestFacade;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream((_request, response) => replyJson(response, 200, {}));
-  facade = await startTestFacade(upstream.url, FAKE_UPSTREAM);
-});
-afterAll(async () => {
-  await facade.close();
-  await upstream.close();
-});
+const { facade, upstream } = useFacadeOverFake({}, { handler: (_request, response) => replyJson(response, 200, {}) });
 
 /** `GET /v1/rooms/{room_id}/members` → ['/_synapse/admin/v1/rooms/', '{room_id}', '/members']. */
 function templateOf(routeName: string): string {
@@ -60,18 +50,18 @@ describe('path IDs reach upstream as one segment each, decoded once and encoded 
           const sent = (value: string) => (encodeTwice ? encodeURIComponent(encodeURIComponent(value)) : encodeURIComponent(value));
           const expected = (value: string) => (encodeTwice ? encodeURIComponent(value) : value);
           const path = template.replace(/\{([^}]+)\}/g, (_all, group: string) => sent(values[group]!));
-          upstream.requests.length = 0;
+          upstream().requests.length = 0;
           const body = route.body === 'object' ? '{}' : '';
-          const answer = await rawHttp(facade.url, `${route.method} ${path} HTTP/1.1\r\nAuthorization: Bearer t`, body);
+          const answer = await rawHttp(facade().url, `${route.method} ${path} HTTP/1.1\r\nAuthorization: Bearer t`, body);
           // Read-only probes a route makes first (e.g. counting extremities) are GETs of the same route.
-          const routed = upstream.requests.filter((seen) => seen.method === route.method);
+          const routed = upstream().requests.filter((seen) => seen.method === route.method);
           if (routed.length === 0) {
             // The facade refused the ID itself (e.g. not a legal room ID): that is a 400, never a proxy.
             expect(answer.status).toBe(400);
             return;
           }
           expect(routed).toHaveLength(1);
-          for (const seen of upstream.requests) expect(seen.url.split('?')[0]).toBe(routed[0]!.url.split('?')[0]);
+          for (const seen of upstream().requests) expect(seen.url.split('?')[0]).toBe(routed[0]!.url.split('?')[0]);
           expectSameRoute(template, routed[0]!.url, Object.fromEntries(groups.map((group) => [group, expected(values[group]!)])));
         }),
         { numRuns: 60 },
@@ -89,14 +79,12 @@ describe('named attacks', () => {
     ['/_synapse/admin/v1/rooms/!a%3Ahs', '/_synapse/admin/v1/rooms/!a%3Ahs'],
     ['/_synapse/admin/v1/rooms/!a:hs', '/_synapse/admin/v1/rooms/!a%3Ahs'],
   ])('%s → %s', async (sent, expected) => {
-    upstream.requests.length = 0;
-    await rawHttp(facade.url, `GET ${sent} HTTP/1.1\r\nAuthorization: Bearer t`);
-    expect(upstream.requests.map((request) => request.url)).toEqual([expected]);
+    await rawHttp(facade().url, `GET ${sent} HTTP/1.1\r\nAuthorization: Bearer t`);
+    expect(upstream().requests.map((request) => request.url)).toEqual([expected]);
   });
 
   it('a path that is not an owned route passes through byte for byte (Synapse answers it)', async () => {
-    upstream.requests.length = 0;
-    await rawHttp(facade.url, 'GET /_synapse/admin/v1/rooms/a/b/members HTTP/1.1\r\nAuthorization: Bearer t');
-    expect(upstream.requests[0]!.url).toBe('/_synapse/admin/v1/rooms/a/b/members');
+    await rawHttp(facade().url, 'GET /_synapse/admin/v1/rooms/a/b/members HTTP/1.1\r\nAuthorization: Bearer t');
+    expect(upstream().requests[0]!.url).toBe('/_synapse/admin/v1/rooms/a/b/members');
   });
 });

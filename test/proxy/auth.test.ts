@@ -1,33 +1,22 @@
 // Owned routes answer Synapse's 401 M_MISSING_TOKEN before any validation, and send nothing upstream.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
-import { FAKE_UPSTREAM, startTestFacade, type TestFacade } from '../support/facade.ts';
+import { describe, expect, it } from 'vitest';
+import { useFacadeOverFake } from '../support/facade-over-fake.ts';
 
-let upstream: FakeUpstream;
-let facade: TestFacade;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  facade = await startTestFacade(upstream.url, FAKE_UPSTREAM);
-});
-afterAll(async () => {
-  await facade.close();
-  await upstream.close();
-});
+const { facade, upstream } = useFacadeOverFake();
 
 async function get(path: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${facade.url}${path}`, { headers });
+  const response = await fetch(`${facade().url}${path}`, { headers });
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
 }
 
 describe('token presence on owned routes (Synapse: synapse/api/auth/base.py)', () => {
   it('no token → 401 Missing access token, even with invalid parameters', async () => {
-    const before = upstream.requests.length;
+    const before = upstream().requests.length;
     const answer = await get('/_synapse/admin/v1/rooms?limit=abc');
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual({ errcode: 'M_MISSING_TOKEN', error: 'Missing access token' });
     expect(answer.headers.get('access-control-allow-origin')).toBe('*');
-    expect(upstream.requests.length).toBe(before);
+    expect(upstream().requests.length).toBe(before);
   });
 
   it('header and access_token together → Mixing', async () => {
@@ -44,7 +33,7 @@ describe('token presence on owned routes (Synapse: synapse/api/auth/base.py)', (
 
   it('two Authorization headers → Too many Authorization headers.', async () => {
     const { request } = await import('undici');
-    const response = await request(`${facade.url}/_synapse/admin/v1/rooms`, {
+    const response = await request(`${facade().url}/_synapse/admin/v1/rooms`, {
       headers: ['authorization', 'Bearer a', 'authorization', 'Bearer b'],
     });
     expect(response.statusCode).toBe(401);
@@ -52,23 +41,20 @@ describe('token presence on owned routes (Synapse: synapse/api/auth/base.py)', (
   });
 
   it('a token in the query string is accepted and forwarded unchanged', async () => {
-    upstream.requests.length = 0;
-    const answer = await fetch(`${facade.url}/_synapse/admin/v1/rooms/!a:hs/members?access_token=s%65cret`);
+    const answer = await fetch(`${facade().url}/_synapse/admin/v1/rooms/!a:hs/members?access_token=s%65cret`);
     expect(answer.status).toBe(200);
-    expect(upstream.requests).toHaveLength(1);
-    expect(upstream.requests[0]!.url).toBe('/_synapse/admin/v1/rooms/!a%3Ahs/members?access_token=s%65cret');
+    expect(upstream().requests).toHaveLength(1);
+    expect(upstream().requests[0]!.url).toBe('/_synapse/admin/v1/rooms/!a%3Ahs/members?access_token=s%65cret');
   });
 
   it('the Authorization header is forwarded unchanged', async () => {
-    upstream.requests.length = 0;
     await get('/_synapse/admin/v1/rooms/!a:hs/members', { authorization: 'Bearer tok_en' });
-    expect(upstream.requests[0]!.headers.authorization).toBe('Bearer tok_en');
+    expect(upstream().requests[0]!.headers.authorization).toBe('Bearer tok_en');
   });
 
   it('pass-through paths need no token (login, server_version)', async () => {
-    upstream.requests.length = 0;
-    const answer = await fetch(`${facade.url}/_synapse/admin/v1/server_version`);
+    const answer = await fetch(`${facade().url}/_synapse/admin/v1/server_version`);
     expect(answer.status).toBe(200);
-    expect(upstream.requests).toHaveLength(1);
+    expect(upstream().requests).toHaveLength(1);
   });
 });

@@ -1,27 +1,16 @@
 // Regression tests for client aborts: they must never crash the process (nodejs/node#54205 killed a
 // prototype that wrapped undici bodies in web streams) and must abort the upstream GET.
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
-import { FAKE_UPSTREAM, startTestFacade, type TestFacade } from '../support/facade.ts';
+import { describe, expect, it } from 'vitest';
+import { useFacadeOverFake } from '../support/facade-over-fake.ts';
 
-let upstream: FakeUpstream;
-let facade: TestFacade;
+const { facade, upstream } = useFacadeOverFake();
 let upstreamClosed: Promise<void>;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  facade = await startTestFacade(upstream.url, FAKE_UPSTREAM);
-});
-afterAll(async () => {
-  await facade.close();
-  await upstream.close();
-});
 
 /** Upstream that sends headers and a first chunk, then keeps the response open until it is aborted. */
 function streamForever(): void {
   upstreamClosed = new Promise((resolve) => {
-    upstream.handle((_request, response) => {
+    upstream().handle((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.write('{"chunk":[' + '"x",'.repeat(2000));
       response.on('close', () => resolve());
@@ -31,7 +20,7 @@ function streamForever(): void {
 
 /** Opens a raw connection, sends a GET, waits for the first bytes of the answer, then destroys it. */
 function getThenHangUp(path: string, headers = ''): Promise<void> {
-  const { hostname, port } = new URL(facade.url);
+  const { hostname, port } = new URL(facade().url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
       socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\n${headers}\r\n`);
@@ -49,7 +38,7 @@ describe('client goes away mid-response', () => {
     streamForever();
     await getThenHangUp('/_matrix/client/v3/sync');
     await upstreamClosed; // the upstream side saw its connection closed
-    const next = await fetch(`${facade.url}/_matrix/client/versions`);
+    const next = await fetch(`${facade().url}/_matrix/client/versions`);
     expect(next.status).toBe(200);
   });
 
@@ -57,23 +46,23 @@ describe('client goes away mid-response', () => {
     let sawRequest!: () => void;
     const requested = new Promise<void>((resolve) => (sawRequest = resolve));
     upstreamClosed = new Promise((resolve) => {
-      upstream.handle((_request, response) => {
+      upstream().handle((_request, response) => {
         sawRequest();
         response.on('close', () => resolve());
       });
     });
-    const { hostname, port } = new URL(facade.url);
+    const { hostname, port } = new URL(facade().url);
     const socket = connect(Number(port), hostname, () => {
       socket.write('GET /_synapse/admin/v1/rooms HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n');
     });
     await requested;
     socket.destroy();
     await upstreamClosed;
-    upstream.handle((_request, response) => {
+    upstream().handle((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('{"members":[],"total":0}');
     });
-    const next = await fetch(`${facade.url}/_synapse/admin/v1/rooms/!a:hs/members`, { headers: { authorization: 'Bearer t' } });
+    const next = await fetch(`${facade().url}/_synapse/admin/v1/rooms/!a:hs/members`, { headers: { authorization: 'Bearer t' } });
     expect(next.status).toBe(200);
   });
 
@@ -83,10 +72,10 @@ describe('client goes away mid-response', () => {
       await getThenHangUp('/_matrix/client/v3/sync');
       await upstreamClosed;
     }
-    upstream.handle((_request, response) => {
+    upstream().handle((_request, response) => {
       response.writeHead(200);
       response.end('ok');
     });
-    expect((await fetch(`${facade.url}/health`)).status).toBe(200);
+    expect((await fetch(`${facade().url}/health`)).status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { ConfigInput } from '../../src/config.ts';
 import { DEFAULT_ADMIN_TOKEN } from '../../src/mock/constants.ts';
 import { startMockSynapse, type MockSynapse, type MockSynapseOptions } from '../../src/mock/server.ts';
-import { startTestFacade, type TestFacade } from '../support/facade.ts';
+import { started, startTestFacade, type TestFacade } from '../support/facade.ts';
 
 /** What a route test sees of one answer. */
 export interface Answer {
@@ -59,16 +59,44 @@ export function useFacadeOverMock(
     await mock?.close();
   });
   beforeEach(() => mock?.reset());
-  const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('facade over mock not started');
-    return value;
-  };
+  const upstreamRequests = () => started(mock, 'mock').requests.filter((request) => !isGateCheck(request.url));
   return {
-    facade: () => started(facade),
-    mock: () => started(mock),
-    get: (path, { token = DEFAULT_ADMIN_TOKEN } = {}) => getAs(started(facade).url, path, token),
-    upstreamUrls: () => started(mock).requests.map((request) => request.url).filter((url) => !isGateCheck(url)),
-    upstreamRequests: () => started(mock).requests.filter((request) => !isGateCheck(request.url)),
+    facade: () => started(facade, 'facade over mock'),
+    mock: () => started(mock, 'mock'),
+    get: (path, { token = DEFAULT_ADMIN_TOKEN } = {}) => getAs(started(facade, 'facade over mock').url, path, token),
+    upstreamUrls: () => upstreamRequests().map((request) => request.url),
+    upstreamRequests,
+  };
+}
+
+/** Facades in front of a Synapse that cannot be reached or answers too late, both started once per test file. */
+export interface FacadesOverFaults {
+  /** In front of a closed port (127.0.0.1:9): every upstream call fails to connect. */
+  orphan(): TestFacade;
+  /** In front of {@link slowMock}, giving up on its headers after 100 ms. */
+  slowFacade(): TestFacade;
+  /** A mock Synapse that answers every request after 1 s. */
+  slowMock(): MockSynapse;
+}
+
+/** Starts the unreachable and the too-slow Synapse, each behind its own facade, for the enclosing describe block. */
+export function useFacadesOverFaults(): FacadesOverFaults {
+  let slowMock: MockSynapse | undefined;
+  let slowFacade: TestFacade | undefined;
+  let orphan: TestFacade | undefined;
+  beforeAll(async () => {
+    slowMock = await startMockSynapse({ latencyMs: 1_000 });
+    slowFacade = await startTestFacade(slowMock.url, { upstreamHeadersTimeoutMs: 100 });
+    orphan = await startTestFacade('http://127.0.0.1:9');
+  });
+  afterAll(async () => {
+    await Promise.all([slowFacade?.close(), orphan?.close()]);
+    await slowMock?.close();
+  });
+  return {
+    orphan: () => started(orphan, 'facade over a closed port'),
+    slowFacade: () => started(slowFacade, 'facade over a slow mock'),
+    slowMock: () => started(slowMock, 'slow mock'),
   };
 }
 

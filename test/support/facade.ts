@@ -33,3 +33,9 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
  * flag: the verified-admin gate (and with it the shared cache) is off.
  */
 export const FAKE_UPSTREAM = { verifyAdmins: false } as const;
+
+/** The value a `beforeAll` hook set; throws, naming `what`, when a test reaches it before the hook ran. */
+export function started<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} not started`);
+  return value;
+}

@@ -22,14 +22,14 @@ export interface FakeUpstream {
   close(): Promise<void>;
 }
 
-/** Answers `{"ok":true}` by default, like a healthy Synapse. */
-const defaultHandler: FakeHandler = (_request, response) => {
+/** Answers `{"ok":true}`, like a healthy Synapse: the fake's default. */
+export const answerOk: FakeHandler = (_request, response) => {
   response.writeHead(200, { 'content-type': 'application/json' });
   response.end('{"ok":true}');
 };
 
 /** Starts a fake upstream on 127.0.0.1 with a random port. */
-export async function startFakeUpstream(handler: FakeHandler = defaultHandler): Promise<FakeUpstream> {
+export async function startFakeUpstream(handler: FakeHandler = answerOk): Promise<FakeUpstream> {
   let current = handler;
   const requests: SeenRequest[] = [];
   const server = createServer((incoming, outgoing) => {
