@@ -50,7 +50,8 @@ export function createApp(context: FacadeContext, routes: readonly OwnedRoute[])
     }
     incoming.url = originFormTarget(incoming.url ?? '/');
     const { rawPath } = splitTarget(incoming.url);
-    const found = findRoute(routes, method, rawPath);
+    // Synapse serves HEAD as GET; so does the facade (Node sends no body for HEAD).
+    const found = findRoute(routes, method === 'HEAD' ? 'GET' : method, rawPath);
     const record = recordOf(incoming);
     if (found) {
       if (record) record.route = found.route.name;

@@ -58,3 +58,16 @@ describe('token presence on owned routes (Synapse: synapse/api/auth/base.py)', (
     expect(upstream().requests).toHaveLength(1);
   });
 });
+
+describe('HEAD on an owned route', () => {
+  it('is validated like the GET Synapse treats it as, and answers headers only', async () => {
+    upstream().requests.length = 0;
+    const refused = await fetch(`${facade().url}/_synapse/admin/v1/rooms?limit=x`, { method: 'HEAD', headers: { authorization: 'Bearer t' } });
+    expect(refused.status).toBe(400);
+    expect(upstream().requests).toHaveLength(0);
+    const answered = await fetch(`${facade().url}/_synapse/admin/v1/rooms/!a:hs/members`, { method: 'HEAD', headers: { authorization: 'Bearer t' } });
+    expect(answered.status).toBe(200);
+    expect(await answered.text()).toBe('');
+    expect(upstream().requests.map((seen) => seen.method)).toEqual(['GET']);
+  });
+});
