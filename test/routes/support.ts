@@ -23,6 +23,10 @@ export interface FacadeOverMock {
   upstreamUrls(): string[];
   /** The requests that reached the mock since the last test started (admin-gate checks excluded). */
   upstreamRequests(): MockSynapse['requests'];
+  /** GETs `path` and asserts the facade answered this Matrix error itself: nothing reached the mock. */
+  expectRefused(path: string, status: number, errcode: string, error: string, options?: { token?: string | null }): Promise<void>;
+  /** GETs `path` without a token and asserts Synapse's 401 M_MISSING_TOKEN, with nothing sent to the mock. */
+  expectMissingToken(path: string): Promise<void>;
 }
 
 /** The verified-admin gate's own lookups (whoami and the admin flag), which are not the request under test. */
@@ -59,13 +63,20 @@ export function useFacadeOverMock(
     await mock?.close();
   });
   beforeEach(() => mock?.reset());
+  const get: FacadeOverMock['get'] = (path, { token = DEFAULT_ADMIN_TOKEN } = {}) => getAs(started(facade, 'facade over mock').url, path, token);
   const upstreamRequests = () => started(mock, 'mock').requests.filter((request) => !isGateCheck(request.url));
+  const expectRefused: FacadeOverMock['expectRefused'] = async (path, status, errcode, error, options) => {
+    expectMatrixError(await get(path, options), status, errcode, error);
+    expect(upstreamRequests().map((request) => request.url)).toEqual([]);
+  };
   return {
     facade: () => started(facade, 'facade over mock'),
     mock: () => started(mock, 'mock'),
-    get: (path, { token = DEFAULT_ADMIN_TOKEN } = {}) => getAs(started(facade, 'facade over mock').url, path, token),
+    get,
     upstreamUrls: () => upstreamRequests().map((request) => request.url),
     upstreamRequests,
+    expectRefused,
+    expectMissingToken: (path) => expectRefused(path, 401, 'M_MISSING_TOKEN', 'Missing access token', { token: null }),
   };
 }
 
