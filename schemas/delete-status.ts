@@ -21,5 +21,17 @@ export const deleteTask = z.looseObject({
 
 export const deleteTasksOfRoom = z.looseObject({ results: z.array(deleteTask) });
 
+/** A task as the facade answers it: the four documented keys always present, legacy status names mapped. */
+export const deleteTaskOut = z.looseObject({
+  delete_id: z.string().nullable(),
+  room_id: z.string().nullable(),
+  status: z.string().describe(`One of ${DELETE_STATUSES.join(', ')}; a newer Synapse may add others.`),
+  shutdown_room: shutdownRoomResult.nullable(),
+});
+
+export const deleteTasksOfRoomOut = z.looseObject({ results: z.array(deleteTaskOut) });
+
 export type DeleteTask = z.infer<typeof deleteTask>;
 export type DeleteTasksOfRoom = z.infer<typeof deleteTasksOfRoom>;
+export type DeleteTaskOut = z.infer<typeof deleteTaskOut>;
+export type DeleteTasksOfRoomOut = z.infer<typeof deleteTasksOfRoomOut>;

@@ -47,3 +47,9 @@ export const eventContext = z.looseObject({
   start: z.string().nullable().optional(),
   end: z.string().nullable().optional(),
 });
+
+/** Event context as the facade answers it: `start`/`end` always present, null when Synapse left them out. */
+export const eventContextOut = eventContext.extend({
+  start: z.string().nullable(),
+  end: z.string().nullable(),
+});

@@ -51,6 +51,28 @@ export const destinationRooms = z.looseObject({
   next_token: z.string().optional(),
 });
 
+/** A destination as the facade answers it: retry columns as numbers (Synapse's NULL → 0), the others null when unknown. */
+export const destinationOut = z.looseObject({
+  destination: z.string(),
+  retry_last_ts: timestamp,
+  retry_interval: timestamp,
+  failure_ts: timestamp.nullable(),
+  last_successful_stream_ordering: timestamp.nullable(),
+});
+
+/** The destinations list as the facade answers it; `next_token` only when it moves past this page. */
+export const destinationListOut = z.looseObject({
+  destinations: z.array(destinationOut),
+  total: z.number().int(),
+  next_token: z.string().optional(),
+});
+
+/** Same shape as Synapse's: the facade only drops a `next_token` that would not move past this page. */
+export const destinationRoomsOut = destinationRooms;
+
 export type DestinationList = z.infer<typeof destinationList>;
 export type DestinationRooms = z.infer<typeof destinationRooms>;
 export type Destination = z.infer<typeof destination>;
+export type DestinationOut = z.infer<typeof destinationOut>;
+export type DestinationListOut = z.infer<typeof destinationListOut>;
+export type DestinationRoomsOut = z.infer<typeof destinationRoomsOut>;

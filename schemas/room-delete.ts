@@ -8,6 +8,10 @@ export const roomDeleteResult = z.looseObject({
   new_room_id: z.string().nullable().optional(),
 });
 
+/** The v1 result as the facade answers it: `new_room_id` always present, null when no new room was made. */
+export const roomDeleteResultOut = roomDeleteResult.extend({ new_room_id: z.string().nullable() });
+
 export const roomDeleteV2Result = z.looseObject({ delete_id: z.string() });
 
 export type RoomDeleteResult = z.infer<typeof roomDeleteResult>;
+export type RoomDeleteResultOut = z.infer<typeof roomDeleteResultOut>;

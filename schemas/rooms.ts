@@ -76,9 +76,52 @@ export const roomDetails = roomListItem.extend({
 
 export const roomMembers = z.looseObject({ members: z.array(z.string()), total: z.number().int() });
 
+/** A room of the list as the facade answers it: all 15 documented fields present, null when unknown. */
+export const roomListItemOut = z.looseObject({
+  room_id: z.string(),
+  name: z.string().nullable(),
+  canonical_alias: z.string().nullable(),
+  joined_members: z.number().int().nullable(),
+  joined_local_members: z.number().int().nullable(),
+  version: z.string().nullable(),
+  /** Never `""`: Synapse's empty creator (element-hq/synapse#18563) is answered as null. */
+  creator: z.string().min(1).nullable(),
+  encryption: z.string().nullable(),
+  federatable: z.boolean(),
+  public: z.boolean(),
+  join_rules: z.string().nullable(),
+  guest_access: z.string().nullable(),
+  history_visibility: z.string().nullable(),
+  state_events: z.number().int().nullable(),
+  room_type: z.string().nullable(),
+});
+
+/** The rooms list as the facade answers it: `next_token` (a string) beside `next_batch`, both only when paging advances. */
+export const roomListOut = z.looseObject({
+  rooms: z.array(roomListItemOut),
+  offset: z.number().int(),
+  total_rooms: z.number().int(),
+  next_batch: z.number().int().optional(),
+  next_token: z.string().optional(),
+  prev_batch: z.number().int().optional(),
+});
+
+/** Room details as the facade answers them; tri-state `forgotten`/`tombstoned` (null: release too old to say). */
+export const roomDetailsOut = roomListItemOut.extend({
+  topic: z.string().nullable(),
+  avatar: z.string().nullable(),
+  joined_local_devices: z.number().int().nullable(),
+  forgotten: z.boolean().nullable(),
+  tombstoned: z.boolean().nullable(),
+  replacement_room: z.string().nullable(),
+});
+
 export type RoomListItem = z.infer<typeof roomListItem>;
 export type RoomList = z.infer<typeof roomList>;
 export type RoomDetails = z.infer<typeof roomDetails>;
+export type RoomListItemOut = z.infer<typeof roomListItemOut>;
+export type RoomListOut = z.infer<typeof roomListOut>;
+export type RoomDetailsOut = z.infer<typeof roomDetailsOut>;
 
 /** GET /v1/rooms/{room_id}/state: `type` (ascii; empty means no filter). */
 export const roomStateQuery = {
@@ -90,6 +133,9 @@ export const roomState = z.looseObject({ state: z.array(z.looseObject({ type: z.
 /** GET /v1/rooms/{room_id}/block. `user_id` only when blocked. */
 export const roomBlockStatus = z.looseObject({ block: z.boolean(), user_id: z.string().optional() });
 
+/** Block status as the facade answers it: `user_id` always present, null when the room is not blocked. */
+export const roomBlockStatusOut = z.looseObject({ block: z.boolean(), user_id: z.string().nullable() });
+
 /** Forward extremities of a room. */
 export const forwardExtremities = z.looseObject({
   count: z.number().int(),
@@ -99,6 +145,19 @@ export const forwardExtremities = z.looseObject({
       state_group: optionalInteger,
       depth: optionalInteger,
       received_ts: optionalInteger,
+    }),
+  ),
+});
+
+/** Forward extremities as the facade answers them: every column present, null when Synapse left it out. */
+export const forwardExtremitiesOut = z.looseObject({
+  count: z.number().int(),
+  results: z.array(
+    z.looseObject({
+      event_id: z.string(),
+      state_group: z.number().int().nullable(),
+      depth: z.number().int().nullable(),
+      received_ts: z.number().int().nullable(),
     }),
   ),
 });

@@ -96,9 +96,10 @@ function requestBody(route: OwnedRoute): OperationObject['requestBody'] {
 }
 
 function responses(route: OwnedRoute): OperationObject['responses'] {
+  // The output schema, not the upstream one: the document describes what clients receive.
   const ok = {
-    description: "Synapse's answer: checked against this schema, then normalised (unknown fields are kept).",
-    content: { 'application/json': { schema: route.response ? jsonSchemaOf(route.response.upstream, 'output') : {} } },
+    description: "Synapse's answer, normalised to this schema (unknown fields are kept).",
+    content: { 'application/json': { schema: route.response ? jsonSchemaOf(route.response.out, 'output') : {} } },
   };
   const errors = Object.entries(ERROR_RESPONSES).map(([status, description]) => [
     status,

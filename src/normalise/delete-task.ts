@@ -1,5 +1,5 @@
 // Delete tasks: always delete_id, room_id, status and shutdown_room; old status names mapped.
-import type { DeleteTask } from '../../schemas/delete-status.ts';
+import type { DeleteTask, DeleteTaskOut } from '../../schemas/delete-status.ts';
 
 /** Status names of Synapse before 1.93 (and of its old documentation) that mean "still running". */
 const LEGACY_ACTIVE = new Set(['shutting_down', 'purging']);
@@ -11,7 +11,7 @@ export interface KnownTaskIds {
 }
 
 /** A task with the four documented keys (extra keys kept); `shutting_down`/`purging` reported as `active`. */
-export function normaliseDeleteTask(task: DeleteTask, { deleteId, roomId }: KnownTaskIds = {}) {
+export function normaliseDeleteTask(task: DeleteTask, { deleteId, roomId }: KnownTaskIds = {}): DeleteTaskOut {
   return {
     ...task,
     delete_id: task.delete_id ?? deleteId ?? null,

@@ -1,8 +1,8 @@
 // Destination objects: every documented field present, null where Synapse left it out.
-import type { Destination } from '../../schemas/federation.ts';
+import type { Destination, DestinationOut } from '../../schemas/federation.ts';
 
 /** A destination with all five documented fields. */
-export function normaliseDestination(item: Destination) {
+export function normaliseDestination(item: Destination): DestinationOut {
   return {
     ...item,
     retry_last_ts: item.retry_last_ts ?? 0,

@@ -1,9 +1,9 @@
 // Room objects: every documented field present, booleans as booleans, `creator: ""` as null.
-import type { RoomDetails, RoomList, RoomListItem } from '../../schemas/rooms.ts';
+import type { RoomDetails, RoomDetailsOut, RoomList, RoomListItem, RoomListItemOut, RoomListOut } from '../../schemas/rooms.ts';
 import { toBoolean, toBooleanOrNull } from '../../schemas/common.ts';
 
 /** The 15 documented room-list fields; unknown fields from newer Synapse releases are kept. */
-export function normaliseRoomListItem(room: RoomListItem) {
+export function normaliseRoomListItem(room: RoomListItem): RoomListItemOut {
   return {
     ...room,
     name: room.name ?? null,
@@ -25,7 +25,7 @@ export function normaliseRoomListItem(room: RoomListItem) {
 }
 
 /** Room details: the list fields plus those older releases lack, null when unknown. */
-export function normaliseRoomDetails(room: RoomDetails) {
+export function normaliseRoomDetails(room: RoomDetails): RoomDetailsOut {
   return {
     ...normaliseRoomListItem(room),
     topic: room.topic ?? null,
@@ -42,7 +42,7 @@ export function normaliseRoomDetails(room: RoomDetails) {
  * adds `next_token` (the same value as a string) for clients written from the documentation. A
  * `next_batch` that does not move past `offset` (a `limit=0` page) is dropped, so paging cannot loop.
  */
-export function normaliseRoomList({ rooms, next_batch, ...rest }: RoomList) {
+export function normaliseRoomList({ rooms, next_batch, ...rest }: RoomList): RoomListOut {
   const advances = next_batch !== undefined && next_batch > rest.offset;
   return {
     ...rest,

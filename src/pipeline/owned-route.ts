@@ -21,11 +21,21 @@ export interface ValidatedRequest {
 }
 
 /** How a successful (200) Synapse answer is checked and normalised. */
-export interface ResponseContract<Body> {
+export interface ResponseContract<Body, Out = unknown> {
   /** What Synapse may send (every release we support); a body that does not fit is passed through untouched. */
   upstream: z.ZodType<Body>;
-  /** Maps a fitting body to the documented contract; must keep unknown fields. */
-  normalise(body: Body, request: ValidatedRequest): unknown;
+  /**
+   * What the facade answers: the documented contract, and the 200 schema of the OpenAPI document.
+   * Never parsed at run time; `normalise` is type-checked against it, and a unit test checks it on samples.
+   */
+  out: z.ZodType<Out>;
+  /** Maps a fitting body to the documented contract (`out`); must keep unknown fields. */
+  normalise(body: Body, request: ValidatedRequest): NoInfer<Out>;
+}
+
+/** The contract of a route whose 200 answer is sent on as Synapse sent it: `out` is the upstream schema. */
+export function responseAsSent<Body>(schema: z.ZodType<Body>): ResponseContract<Body, Body> {
+  return { upstream: schema, out: schema, normalise: (body) => body };
 }
 
 /** An upstream GET made on the caller's behalf (same credentials), answered with status and JSON. */
@@ -88,9 +98,9 @@ export interface OwnedRoute {
   cache?: CacheGroup;
 }
 
-/** Declares an owned route; keeps the response contract's body type checked against its normaliser. */
-export function defineRoute<Body>(
-  route: Omit<OwnedRoute, 'response'> & { response?: ResponseContract<Body> },
+/** Declares an owned route; checks its normaliser against both the upstream and the output schema. */
+export function defineRoute<Body, Out>(
+  route: Omit<OwnedRoute, 'response'> & { response?: ResponseContract<Body, Out> },
 ): OwnedRoute {
   return route as OwnedRoute;
 }

@@ -63,6 +63,18 @@ describe('/_facade/openapi.json', () => {
     }
   });
 
+  it('documents the 200 answer as normalised, not as Synapse sends it', () => {
+    const okSchema = (method: string, path: string) => operation(method, `${ADMIN_PREFIX}${path}`)!.responses['200']!.content['application/json'].schema;
+    const roomsList = okSchema('get', '/v1/rooms');
+    expect(roomsList).toMatchObject({ properties: { next_token: { type: 'string' }, next_batch: { type: 'integer' } } });
+    // Synapse's SQLite 0/1 is not in the contract: clients always get a boolean.
+    expect(roomsList).toMatchObject({ properties: { rooms: { items: { properties: { federatable: { type: 'boolean' } } } } } });
+    expect(roomsList).toHaveProperty('properties.rooms.items.required', expect.arrayContaining(['federatable', 'creator', 'room_type']));
+    const blockStatus = okSchema('get', '/v1/rooms/{room_id}/block');
+    expect(blockStatus).toMatchObject({ properties: { user_id: { type: ['string', 'null'] } }, required: ['block', 'user_id'] });
+    expect(okSchema('get', '/v2/rooms/delete_status/{delete_id}')).toHaveProperty('required', ['delete_id', 'room_id', 'status', 'shutdown_room']);
+  });
+
   it('declares each {placeholder} of a path as a required path parameter', () => {
     const context = operation('get', `${ADMIN_PREFIX}/v1/rooms/{room_id}/context/{event_id}`)!;
     const pathParams = context.parameters.filter((parameter) => parameter.in === 'path');

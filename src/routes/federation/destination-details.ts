@@ -1,5 +1,5 @@
 // GET /_synapse/admin/v1/federation/destinations/{destination} — one destination's retry timings.
-import { destination } from '../../../schemas/federation.ts';
+import { destination, destinationOut } from '../../../schemas/federation.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { normaliseDestination } from '../../normalise/destinations.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
@@ -15,5 +15,5 @@ export const destinationDetailsRoute = defineRoute({
     path: `/v1/federation/destinations/${encodePathSegment(params.destination!)}`,
     query: [],
   }),
-  response: { upstream: destination, normalise: normaliseDestination },
+  response: { upstream: destination, out: destinationOut, normalise: normaliseDestination },
 });

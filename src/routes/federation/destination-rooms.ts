@@ -1,6 +1,5 @@
 // GET /_synapse/admin/v1/federation/destinations/{destination}/rooms — rooms shared with a destination.
-import { z } from 'zod';
-import { destinationRooms, destinationRoomsQuery } from '../../../schemas/federation.ts';
+import { destinationRooms, destinationRoomsOut, destinationRoomsQuery } from '../../../schemas/federation.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { forwardOnlyNextToken } from '../../normalise/pagination.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
@@ -9,7 +8,7 @@ import { queryParser } from '../../pipeline/validate.ts';
 const parseQuery = queryParser(destinationRoomsQuery);
 const destinationPath = (destination: string) => `/v1/federation/destinations/${encodePathSegment(destination)}`;
 
-export const destinationRoomsRoute = defineRoute<z.infer<typeof destinationRooms>>({
+export const destinationRoomsRoute = defineRoute({
   name: 'GET /v1/federation/destinations/{destination}/rooms',
   summary: 'Rooms shared with a destination',
   query: destinationRoomsQuery,
@@ -31,6 +30,7 @@ export const destinationRoomsRoute = defineRoute<z.infer<typeof destinationRooms
   },
   response: {
     upstream: destinationRooms,
+    out: destinationRoomsOut,
     normalise: ({ rooms, next_token, ...rest }) => ({
       ...rest,
       rooms,

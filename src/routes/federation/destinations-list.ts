@@ -1,6 +1,5 @@
 // GET /_synapse/admin/v1/federation/destinations — list destinations, filtered, sorted and paged.
-import { z } from 'zod';
-import { destinationList, destinationListQuery } from '../../../schemas/federation.ts';
+import { destinationList, destinationListOut, destinationListQuery } from '../../../schemas/federation.ts';
 import { normaliseDestination } from '../../normalise/destinations.ts';
 import { forwardOnlyNextToken } from '../../normalise/pagination.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
@@ -8,7 +7,7 @@ import { queryParser } from '../../pipeline/validate.ts';
 
 const parseQuery = queryParser(destinationListQuery);
 
-export const destinationsListRoute = defineRoute<z.infer<typeof destinationList>>({
+export const destinationsListRoute = defineRoute({
   name: 'GET /v1/federation/destinations',
   summary: 'List federation destinations, filtered, sorted and paged',
   query: destinationListQuery,
@@ -31,6 +30,7 @@ export const destinationsListRoute = defineRoute<z.infer<typeof destinationList>
   },
   response: {
     upstream: destinationList,
+    out: destinationListOut,
     normalise: ({ destinations, next_token, ...rest }) => ({
       ...rest,
       destinations: destinations.map(normaliseDestination),

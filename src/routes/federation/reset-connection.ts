@@ -1,10 +1,10 @@
 // POST /_synapse/admin/v1/federation/destinations/{destination}/reset_connection — retry a destination now.
 import { z } from 'zod';
 import { encodePathSegment } from '../../internal/path.ts';
-import { defineRoute } from '../../pipeline/owned-route.ts';
+import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
 import { afterReset } from '../invalidation.ts';
 
-export const resetConnectionRoute = defineRoute<Record<string, unknown>>({
+export const resetConnectionRoute = defineRoute({
   name: 'POST /v1/federation/destinations/{destination}/reset_connection',
   summary: 'Retry a destination now, resetting its backoff',
   method: 'POST',
@@ -19,5 +19,5 @@ export const resetConnectionRoute = defineRoute<Record<string, unknown>>({
     audit: { destination: params.destination! },
     invalidates: afterReset(encodePathSegment(params.destination!)),
   }),
-  response: { upstream: z.looseObject({}), normalise: (answer) => answer },
+  response: responseAsSent(z.looseObject({})),
 });

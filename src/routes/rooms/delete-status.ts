@@ -1,12 +1,12 @@
 // GET /_synapse/admin/v2/rooms/{room_id}/delete_status and /v2/rooms/delete_status/{delete_id}.
-import { deleteTask, deleteTasksOfRoom, type DeleteTask, type DeleteTasksOfRoom } from '../../../schemas/delete-status.ts';
+import { deleteTask, deleteTaskOut, deleteTasksOfRoom, deleteTasksOfRoomOut } from '../../../schemas/delete-status.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { normaliseDeleteTask } from '../../normalise/delete-task.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
 import { requireRoomId } from '../../pipeline/path-checks.ts';
 
 // Registered before the by-room route, as in Synapse, so `/rooms/delete_status/delete_status` is a delete ID.
-export const deleteStatusByIdRoute = defineRoute<DeleteTask>({
+export const deleteStatusByIdRoute = defineRoute({
   name: 'GET /v2/rooms/delete_status/{delete_id}',
   summary: 'Status of one room deletion task',
   method: 'GET',
@@ -19,11 +19,12 @@ export const deleteStatusByIdRoute = defineRoute<DeleteTask>({
   }),
   response: {
     upstream: deleteTask,
+    out: deleteTaskOut,
     normalise: (task, request) => normaliseDeleteTask(task, { deleteId: request.known?.deleteId }),
   },
 });
 
-export const deleteStatusByRoomRoute = defineRoute<DeleteTasksOfRoom>({
+export const deleteStatusByRoomRoute = defineRoute({
   name: 'GET /v2/rooms/{room_id}/delete_status',
   summary: 'Status of every deletion task of a room',
   method: 'GET',
@@ -36,6 +37,7 @@ export const deleteStatusByRoomRoute = defineRoute<DeleteTasksOfRoom>({
   }),
   response: {
     upstream: deleteTasksOfRoom,
+    out: deleteTasksOfRoomOut,
     normalise: ({ results, ...rest }, request) => ({
       ...rest,
       results: results.map((task) => normaliseDeleteTask(task, { roomId: request.known?.roomId })),

@@ -1,13 +1,12 @@
 // GET /_synapse/admin/v1/rooms/{room_id}/context/{event_id} — events around one event.
-import { z } from 'zod';
-import { eventContext, eventContextQuery } from '../../../schemas/events.ts';
+import { eventContext, eventContextOut, eventContextQuery } from '../../../schemas/events.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
 import { queryParser } from '../../pipeline/validate.ts';
 
 const parseQuery = queryParser(eventContextQuery);
 
-export const eventContextRoute = defineRoute<z.infer<typeof eventContext>>({
+export const eventContextRoute = defineRoute({
   name: 'GET /v1/rooms/{room_id}/context/{event_id}',
   summary: 'Events around one event',
   query: eventContextQuery,
@@ -25,6 +24,7 @@ export const eventContextRoute = defineRoute<z.infer<typeof eventContext>>({
   },
   response: {
     upstream: eventContext,
+    out: eventContextOut,
     normalise: (body) => ({ ...body, start: body.start ?? null, end: body.end ?? null }),
   },
 });

@@ -2,11 +2,11 @@
 import { z } from 'zod';
 import { forwardExtremities } from '../../../schemas/rooms.ts';
 import { encodePathSegment } from '../../internal/path.ts';
-import { defineRoute } from '../../pipeline/owned-route.ts';
+import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
 import { afterRoomStateChange } from '../invalidation.ts';
 import { requireRoomIdOrAlias } from '../../pipeline/path-checks.ts';
 
-export const forwardExtremitiesDeleteRoute = defineRoute<{ deleted: number }>({
+export const forwardExtremitiesDeleteRoute = defineRoute({
   name: 'DELETE /v1/rooms/{room_identifier}/forward_extremities',
   summary: "Delete a room's forward extremities, keeping only the newest",
   method: 'DELETE',
@@ -26,5 +26,5 @@ export const forwardExtremitiesDeleteRoute = defineRoute<{ deleted: number }>({
     }
     return { path, query: [], audit, invalidates };
   },
-  response: { upstream: z.looseObject({ deleted: z.number().int() }), normalise: (answer) => answer },
+  response: responseAsSent(z.looseObject({ deleted: z.number().int() })),
 });

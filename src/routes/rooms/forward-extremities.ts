@@ -1,10 +1,10 @@
 // GET /_synapse/admin/v1/rooms/{room_id_or_alias}/forward_extremities — a room's forward extremities.
-import { forwardExtremities, type ForwardExtremities } from '../../../schemas/rooms.ts';
+import { forwardExtremities, forwardExtremitiesOut } from '../../../schemas/rooms.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
 import { requireRoomIdOrAlias } from '../../pipeline/path-checks.ts';
 
-export const forwardExtremitiesRoute = defineRoute<ForwardExtremities>({
+export const forwardExtremitiesRoute = defineRoute({
   name: 'GET /v1/rooms/{room_identifier}/forward_extremities',
   summary: "A room's forward extremities",
   method: 'GET',
@@ -16,6 +16,7 @@ export const forwardExtremitiesRoute = defineRoute<ForwardExtremities>({
   }),
   response: {
     upstream: forwardExtremities,
+    out: forwardExtremitiesOut,
     normalise: ({ results, ...rest }) => ({
       ...rest,
       results: results.map((extremity) => ({

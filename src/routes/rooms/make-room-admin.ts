@@ -2,11 +2,11 @@
 import { z } from 'zod';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
-import { defineRoute } from '../../pipeline/owned-route.ts';
+import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
 import { afterRoomStateChange } from '../invalidation.ts';
 import { requireRoomIdOrAlias } from '../../pipeline/path-checks.ts';
 
-export const makeRoomAdminRoute = defineRoute<Record<string, unknown>>({
+export const makeRoomAdminRoute = defineRoute({
   name: 'POST /v1/rooms/{room_identifier}/make_room_admin',
   summary: 'Give a user the highest local power level in a room',
   method: 'POST',
@@ -23,5 +23,5 @@ export const makeRoomAdminRoute = defineRoute<Record<string, unknown>>({
       invalidates: afterRoomStateChange(roomIdentifier, encodePathSegment(roomIdentifier)),
     };
   },
-  response: { upstream: z.looseObject({}), normalise: (answer) => answer },
+  response: responseAsSent(z.looseObject({})),
 });

@@ -1,10 +1,10 @@
 // GET /_synapse/admin/v1/rooms/{room_id}/block — whether a room is blocked, and by whom.
-import { roomBlockStatus, type RoomBlockStatus } from '../../../schemas/rooms.ts';
+import { roomBlockStatus, roomBlockStatusOut } from '../../../schemas/rooms.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
 import { requireRoomId } from '../../pipeline/path-checks.ts';
 
-export const roomBlockStatusRoute = defineRoute<RoomBlockStatus>({
+export const roomBlockStatusRoute = defineRoute({
   name: 'GET /v1/rooms/{room_id}/block',
   summary: 'Whether a room is blocked, and by whom',
   method: 'GET',
@@ -15,5 +15,9 @@ export const roomBlockStatusRoute = defineRoute<RoomBlockStatus>({
     query: [],
   }),
   // Synapse leaves `user_id` out when the room is not blocked; the contract always has it (null).
-  response: { upstream: roomBlockStatus, normalise: (body) => ({ ...body, user_id: body.user_id ?? null }) },
+  response: {
+    upstream: roomBlockStatus,
+    out: roomBlockStatusOut,
+    normalise: (body) => ({ ...body, user_id: body.user_id ?? null }),
+  },
 });

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { roomBlockBody } from '../../../schemas/json-body.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
-import { defineRoute } from '../../pipeline/owned-route.ts';
+import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
 import { afterBlock } from '../invalidation.ts';
 import { requireRoomId } from '../../pipeline/path-checks.ts';
 import { parseOrThrow } from '../../pipeline/validate.ts';
 
-export const roomBlockRoute = defineRoute<{ block: boolean }>({
+export const roomBlockRoute = defineRoute({
   name: 'PUT /v1/rooms/{room_id}/block',
   summary: 'Block or unblock a room (idempotent; the first blocker is kept)',
   method: 'PUT',
@@ -27,5 +27,5 @@ export const roomBlockRoute = defineRoute<{ block: boolean }>({
       invalidates: afterBlock(encodePathSegment(roomId)),
     };
   },
-  response: { upstream: z.looseObject({ block: z.boolean() }), normalise: (answer) => answer },
+  response: responseAsSent(z.looseObject({ block: z.boolean() })),
 });

@@ -1,10 +1,9 @@
 // DELETE /_synapse/admin/v2/rooms/{room_id} — schedule a shutdown and purge; answers a delete_id to poll.
-import { z } from 'zod';
 import { roomDeleteBody } from '../../../schemas/json-body.ts';
 import { roomDeleteV2Result } from '../../../schemas/room-delete.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
-import { defineRoute } from '../../pipeline/owned-route.ts';
+import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
 import { afterDelete } from '../invalidation.ts';
 import { requireRoomId } from '../../pipeline/path-checks.ts';
 import { parseOrThrow } from '../../pipeline/validate.ts';
@@ -12,7 +11,7 @@ import { parseOrThrow } from '../../pipeline/validate.ts';
 // Not coalesced: each call is a new task in Synapse, and a second call while one is active gets
 // Synapse's own 400 "Purge already in progress for <room_id>", passed through. A non-local
 // new_room_user_id is refused by Synapse before any side effect in v2, so it is left to Synapse.
-export const roomDeleteV2Route = defineRoute<z.infer<typeof roomDeleteV2Result>>({
+export const roomDeleteV2Route = defineRoute({
   name: 'DELETE /v2/rooms/{room_id}',
   summary: 'Schedule a room shutdown and purge; answers a delete_id to poll',
   method: 'DELETE',
@@ -30,5 +29,5 @@ export const roomDeleteV2Route = defineRoute<z.infer<typeof roomDeleteV2Result>>
       invalidates: afterDelete(encodePathSegment(roomId)),
     };
   },
-  response: { upstream: roomDeleteV2Result, normalise: (answer) => answer },
+  response: responseAsSent(roomDeleteV2Result),
 });

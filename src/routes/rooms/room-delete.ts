@@ -1,6 +1,6 @@
 // DELETE /_synapse/admin/v1/rooms/{room_id} — synchronous shutdown and purge (can take many minutes).
 import { roomDeleteBody } from '../../../schemas/json-body.ts';
-import { roomDeleteResult, type RoomDeleteResult } from '../../../schemas/room-delete.ts';
+import { roomDeleteResult, roomDeleteResultOut } from '../../../schemas/room-delete.ts';
 import { badRequest } from '../../errors.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
@@ -13,7 +13,7 @@ import { parseOrThrow } from '../../pipeline/validate.ts';
 const isLocalUserId = (userId: string, serverName: string) =>
   userId.includes(':') && userId.slice(userId.indexOf(':') + 1) === serverName;
 
-export const roomDeleteRoute = defineRoute<RoomDeleteResult>({
+export const roomDeleteRoute = defineRoute({
   name: 'DELETE /v1/rooms/{room_id}',
   summary: 'Shut down and purge a room, synchronously (can take many minutes)',
   method: 'DELETE',
@@ -36,6 +36,7 @@ export const roomDeleteRoute = defineRoute<RoomDeleteResult>({
   },
   response: {
     upstream: roomDeleteResult,
+    out: roomDeleteResultOut,
     normalise: (result) => ({ ...result, new_room_id: result.new_room_id ?? null }),
   },
 });

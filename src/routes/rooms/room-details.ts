@@ -1,15 +1,15 @@
 // GET /_synapse/admin/v1/rooms/{room_id} — one room's details (no ID format check: unknown → 404).
-import { roomDetails, type RoomDetails } from '../../../schemas/rooms.ts';
+import { roomDetails, roomDetailsOut } from '../../../schemas/rooms.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { normaliseRoomDetails } from '../../normalise/rooms.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
 
-export const roomDetailsRoute = defineRoute<RoomDetails>({
+export const roomDetailsRoute = defineRoute({
   name: 'GET /v1/rooms/{room_id}',
   summary: "One room's details",
   method: 'GET',
   cache: 'details',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)$/,
   validate: ({ params }) => ({ path: `/v1/rooms/${encodePathSegment(params.room_id!)}`, query: [] }),
-  response: { upstream: roomDetails, normalise: normaliseRoomDetails },
+  response: { upstream: roomDetails, out: roomDetailsOut, normalise: normaliseRoomDetails },
 });

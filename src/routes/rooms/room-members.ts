@@ -2,7 +2,7 @@
 // so what admin UIs add (`order_by=id`, `from`, `limit`, `dir`) is accepted and not forwarded.
 import { roomMembers } from '../../../schemas/rooms.ts';
 import { encodePathSegment } from '../../internal/path.ts';
-import { defineRoute } from '../../pipeline/owned-route.ts';
+import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
 
 export const roomMembersRoute = defineRoute({
   name: 'GET /v1/rooms/{room_id}/members',
@@ -11,5 +11,5 @@ export const roomMembersRoute = defineRoute({
   cache: 'list',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/members$/,
   validate: ({ params }) => ({ path: `/v1/rooms/${encodePathSegment(params.room_id!)}/members`, query: [] }),
-  response: { upstream: roomMembers, normalise: (body) => body },
+  response: responseAsSent(roomMembers),
 });

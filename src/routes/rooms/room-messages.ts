@@ -1,10 +1,9 @@
 // GET /_synapse/admin/v1/rooms/{room_id}/messages — paginate a room's timeline.
-import { z } from 'zod';
 import { MESSAGES_MAX_LIMIT, roomMessages, roomMessagesQuery } from '../../../schemas/events.ts';
 import { isPlausibleStreamToken } from '../../../schemas/stream-token.ts';
 import { badRequest } from '../../errors.ts';
 import { encodePathSegment } from '../../internal/path.ts';
-import { defineRoute } from '../../pipeline/owned-route.ts';
+import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
 import { queryParser } from '../../pipeline/validate.ts';
 
 // Synapse checks the from/to tokens before it reads limit and filter, so the query is parsed in two steps.
@@ -21,7 +20,7 @@ function checkToken(name: 'from' | 'to', token: string | undefined): string | un
   return token;
 }
 
-export const roomMessagesRoute = defineRoute<z.infer<typeof roomMessages>>({
+export const roomMessagesRoute = defineRoute({
   name: 'GET /v1/rooms/{room_id}/messages',
   summary: "Paginate a room's timeline",
   query: roomMessagesQuery,
@@ -44,5 +43,5 @@ export const roomMessagesRoute = defineRoute<z.infer<typeof roomMessages>>({
     if (args.has('raw')) pairs.push(['raw', '']);
     return { path: `/v1/rooms/${encodePathSegment(params.room_id!)}/messages`, query: pairs };
   },
-  response: { upstream: roomMessages, normalise: (body) => body },
+  response: responseAsSent(roomMessages),
 });

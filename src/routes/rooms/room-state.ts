@@ -1,14 +1,13 @@
 // GET /_synapse/admin/v1/rooms/{room_id}/state — current state, optionally of one event `type`.
-import { z } from 'zod';
 import { roomState, roomStateQuery } from '../../../schemas/rooms.ts';
 import { encodePathSegment } from '../../internal/path.ts';
-import { defineRoute } from '../../pipeline/owned-route.ts';
+import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
 import { queryParser } from '../../pipeline/validate.ts';
 
 const parseQuery = queryParser(roomStateQuery);
 const roomPath = (roomId: string) => `/v1/rooms/${encodePathSegment(roomId)}`;
 
-export const roomStateRoute = defineRoute<z.infer<typeof roomState>>({
+export const roomStateRoute = defineRoute({
   name: 'GET /v1/rooms/{room_id}/state',
   summary: "A room's current state, optionally of one event type",
   query: roomStateQuery,
@@ -22,5 +21,5 @@ export const roomStateRoute = defineRoute<z.infer<typeof roomState>>({
     // `type=` (empty) means no filter in Synapse, so it is not forwarded.
     return { path: `${roomPath(params.room_id!)}/state`, query: type ? [['type', type]] : [] };
   },
-  response: { upstream: roomState, normalise: (body) => body },
+  response: responseAsSent(roomState),
 });

@@ -1,12 +1,12 @@
 // GET /_synapse/admin/v1/rooms — list rooms, searched, filtered, sorted and paged.
-import { roomList, roomListQuery, type RoomList } from '../../../schemas/rooms.ts';
+import { roomList, roomListOut, roomListQuery } from '../../../schemas/rooms.ts';
 import { normaliseRoomList } from '../../normalise/rooms.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
 import { queryParser } from '../../pipeline/validate.ts';
 
 const parseQuery = queryParser(roomListQuery);
 
-export const roomsListRoute = defineRoute<RoomList>({
+export const roomsListRoute = defineRoute({
   name: 'GET /v1/rooms',
   summary: 'List rooms, searched, filtered, sorted and paged',
   query: roomListQuery,
@@ -26,5 +26,5 @@ export const roomsListRoute = defineRoute<RoomList>({
     pairs.push(['dir', query.dir!]);
     return { path: '/v1/rooms', query: pairs };
   },
-  response: { upstream: roomList, normalise: normaliseRoomList },
+  response: { upstream: roomList, out: roomListOut, normalise: normaliseRoomList },
 });

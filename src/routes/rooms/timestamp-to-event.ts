@@ -1,13 +1,12 @@
 // GET /_synapse/admin/v1/rooms/{room_id}/timestamp_to_event — the event closest to a time.
-import { z } from 'zod';
 import { timestampToEvent, timestampToEventQuery } from '../../../schemas/events.ts';
 import { encodePathSegment } from '../../internal/path.ts';
-import { defineRoute } from '../../pipeline/owned-route.ts';
+import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
 import { queryParser } from '../../pipeline/validate.ts';
 
 const parseQuery = queryParser(timestampToEventQuery);
 
-export const timestampToEventRoute = defineRoute<z.infer<typeof timestampToEvent>>({
+export const timestampToEventRoute = defineRoute({
   name: 'GET /v1/rooms/{room_id}/timestamp_to_event',
   summary: 'The event closest to a point in time',
   query: timestampToEventQuery,
@@ -23,5 +22,5 @@ export const timestampToEventRoute = defineRoute<z.infer<typeof timestampToEvent
       ],
     };
   },
-  response: { upstream: timestampToEvent, normalise: (body) => body },
+  response: responseAsSent(timestampToEvent),
 });
