@@ -1,7 +1,7 @@
 // Request bodies parsed as Synapse parses them, and the body checks of the mutating room endpoints.
 // Synapse: synapse/http/servlet.py parse_json_object_from_request; synapse/rest/admin/rooms.py
 import { z } from 'zod';
-import type { MatrixIssueParams } from './query-params.ts';
+import { failWith as fail } from './matrix-issue.ts';
 
 /** A JSON object body. */
 export type JsonObject = Record<string, unknown>;
@@ -31,11 +31,6 @@ export function parseJsonObjectBody(bytes: Buffer, { allowEmpty }: { allowEmpty:
     throw new BodyError('M_BAD_JSON', 'Content must be a JSON object.');
   }
   return value as JsonObject;
-}
-
-function fail(ctx: z.core.$RefinementCtx<unknown>, errcode: string, message: string): typeof z.NEVER {
-  ctx.addIssue({ code: 'custom', message, params: { errcode, status: 400 } satisfies MatrixIssueParams });
-  return z.NEVER;
 }
 
 /** `content.get(name, default)` that must be a boolean "if given" (v1/v2 room DELETE). */

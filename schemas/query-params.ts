@@ -3,19 +3,7 @@
 // parse_strings_from_args does), one Buffer (treated as the only value), or undefined when absent.
 // Synapse: synapse/http/servlet.py parse_integer, parse_boolean, parse_string, parse_enum, parse_json
 import { z } from 'zod';
-
-/** A Matrix error carried inside a Zod issue, so the first failing parameter decides the answer. */
-export interface MatrixIssueParams {
-  errcode: string;
-  status: number;
-}
-
-type Ctx = z.core.$RefinementCtx<unknown>;
-
-function fail(ctx: Ctx, errcode: string, message: string, status = 400): typeof z.NEVER {
-  ctx.addIssue({ code: 'custom', message, params: { errcode, status } satisfies MatrixIssueParams });
-  return z.NEVER;
-}
+import { failWith as fail } from './matrix-issue.ts';
 
 /**
  * How a query parameter is documented: its OpenAPI 3.1 (JSON Schema 2020-12) schema as a client writes it, and

@@ -26,16 +26,11 @@ export class FacadeError extends Error {
  */
 export const facadeErrors = {
   upstreamUnreachable: () => new FacadeError(502, 'M_UNKNOWN', 'Synapse is unreachable from the admin facade'),
-  upstreamBadResponse: () => new FacadeError(502, 'M_UNKNOWN', 'Synapse sent a response the admin facade could not read'),
   upstreamTimeout: () => new FacadeError(504, 'M_UNKNOWN', 'Synapse did not answer the admin facade in time'),
   tooLarge: (limitBytes: number) =>
     new FacadeError(413, 'M_TOO_LARGE', `Request content is too large (>${limitBytes})`),
   internal: () => new FacadeError(500, 'M_UNKNOWN', 'Internal server error'),
 } as const;
 
-/** Synapse's 400 M_INVALID_PARAM. */
-export const invalidParam = (error: string) => new FacadeError(400, 'M_INVALID_PARAM', error);
-/** Synapse's 400 M_MISSING_PARAM. */
-export const missingParam = (error: string) => new FacadeError(400, 'M_MISSING_PARAM', error);
 /** Synapse's `SynapseError(400, msg)` without an errcode, which Synapse reports as M_UNKNOWN. */
 export const badRequest = (error: string) => new FacadeError(400, 'M_UNKNOWN', error);

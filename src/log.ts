@@ -16,8 +16,3 @@ export function createLogger(
   };
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
 }
-
-/** Removes `access_token` values from a raw request target before it is logged. */
-export function redactTarget(target: string): string {
-  return target.replace(/((?:^|[?&;])access_token=)[^&;]*/g, '$1[redacted]');
-}

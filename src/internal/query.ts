@@ -41,11 +41,6 @@ export function parseSynapseQuery(rawQuery: string): QueryArgs {
   return args;
 }
 
-/** The first value of `name`, as Synapse's `parse_*` helpers take it; `undefined` when absent. */
-export function firstValue(args: QueryArgs, name: string): Buffer | undefined {
-  return args.get(name)?.[0];
-}
-
 /** Splits a raw request target into its raw path and raw query (no decoding). */
 export function splitTarget(target: string): { rawPath: string; rawQuery: string } {
   const q = target.indexOf('?');

@@ -1,8 +1,8 @@
 // The verified-admin gate: a token is checked against Synapse once (whoami, then the admin flag) and the
 // verdict kept for a short time under a hash of the token, so a UI's burst of calls costs two lookups.
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { FacadeError } from '../errors.ts';
+import { tokenKey } from '../internal/token-hash.ts';
 import type { Probe } from './owned-route.ts';
 
 /**
@@ -25,8 +25,6 @@ function synapseAnswer(status: number, body: unknown): FacadeError {
   return new FacadeError(status, errcode ?? 'M_UNKNOWN', error ?? 'Unknown error', extra);
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
-
 /** Verifies tokens; concurrent checks of one token share one lookup. */
 export class AdminGate {
   readonly #verdicts: LRUCache<string, Verdict>;
@@ -41,7 +39,7 @@ export class AdminGate {
 
   /** The verdict kept for a token; a refusal is thrown as Synapse's answer. */
   known(token: string): { userId?: string } | undefined {
-    const verdict = this.#verdicts.get(hashToken(token));
+    const verdict = this.#verdicts.get(tokenKey(token));
     if (verdict && !verdict.allowed) throw synapseAnswer(verdict.status, verdict.body);
     return verdict;
   }
@@ -51,7 +49,7 @@ export class AdminGate {
    * authenticates admin routes before anything else, so any answer but 401/403 (or a fault) proves an admin.
    */
   noteAnswer(token: string, status: number, body: Buffer): void {
-    const key = hashToken(token);
+    const key = tokenKey(token);
     if (this.#ttlMs === 0 || status >= 500 || this.#verdicts.has(key)) return;
     if (status !== 401 && status !== 403) {
       this.#verdicts.set(key, { allowed: true });
@@ -69,7 +67,7 @@ export class AdminGate {
    * token wait for its answer (then use the verdict it left, or verify the usual way).
    */
   firstUse(token: string): { first: true; done: () => void } | { first: false; wait: Promise<void> } {
-    const key = hashToken(token);
+    const key = tokenKey(token);
     const pending = this.#firstUses.get(key);
     if (pending) return { first: false, wait: pending };
     let done!: () => void;
@@ -88,7 +86,7 @@ export class AdminGate {
    * 403 not an admin…). A 5xx, timeout or unreachable Synapse is thrown and never kept as a verdict.
    */
   async verify(token: string, probe: Probe): Promise<string> {
-    const key = hashToken(token);
+    const key = tokenKey(token);
     let verdict = this.#verdicts.get(key);
     if (!verdict || (verdict.allowed && verdict.userId === undefined)) {
       let pending = this.#inFlight.get(key);
@@ -103,10 +101,6 @@ export class AdminGate {
     return verdict.userId!;
   }
 
-  /** Forgets every verdict (tests, or after an admin changes rights). */
-  clear(): void {
-    this.#verdicts.clear();
-  }
 
   async #lookUp(probe: Probe): Promise<Verdict> {
     const whoami = await probe('/_matrix/client/v3/account/whoami');

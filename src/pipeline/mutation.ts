@@ -1,14 +1,10 @@
 // Mutations: sent at most once, identical concurrent calls coalesced, the cache invalidated, every
 // outcome in the audit log.
 import { createHash } from 'node:crypto';
+import { tokenFingerprint } from '../internal/token-hash.ts';
 import type { FacadeContext, UpstreamAnswer } from './context.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
 import { JSON_HEADERS } from './respond.ts';
-
-/** A short, non-reversible name for a token, for the audit log (never the token itself). */
-export function tokenFingerprint(token: string): string {
-  return createHash('sha256').update(token).digest('hex').slice(0, 12);
-}
 
 /** Who asked: the verified admin's user ID when the gate knows it, and the token (never logged). */
 export interface Caller {

@@ -1,5 +1,5 @@
 // Owned GETs: served from the shared cache when fresh, otherwise one coalesced upstream call (then cached).
-import { createHash } from 'node:crypto';
+import { tokenKey } from '../internal/token-hash.ts';
 import type { FacadeContext, UpstreamAnswer } from './context.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
 import { upstreamTarget } from './upstream-target.ts';
@@ -44,7 +44,7 @@ export async function readThroughCache(
     }
   }
   // Without the admin gate, callers may have different rights: only the same token shares a request.
-  const sharedKey = context.gate ? key : `${createHash('sha256').update(token).digest('base64url')} ${key}`;
+  const sharedKey = context.gate ? key : `${tokenKey(token)} ${key}`;
   const alone = noCache || !verified;
   const answer = alone ? await send(clientGone) : await context.sharedGets.join(sharedKey, send, clientGone);
   if (!cache) return { answer };

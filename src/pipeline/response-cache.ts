@@ -78,8 +78,4 @@ export class ResponseCache {
     }
     return dropped;
   }
-
-  clear(): void {
-    this.#entries.clear();
-  }
 }

@@ -11,11 +11,6 @@ interface Shared {
 export class SharedGets {
   readonly #inFlight = new Map<string, Shared>();
 
-  /** Requests in flight now. */
-  get size(): number {
-    return this.#inFlight.size;
-  }
-
   /**
    * Joins the request for `key`, starting it with `start` if none is in flight. When `clientGone` fires,
    * this waiter leaves; the upstream request is aborted only when no waiter is left, so one client's

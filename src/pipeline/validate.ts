@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { FacadeError } from '../errors.ts';
 import type { QueryArgs } from '../internal/query.ts';
-import { everyValueOf, type MatrixIssueParams } from '../../schemas/query-params.ts';
+import type { MatrixIssueParams } from '../../schemas/matrix-issue.ts';
+import { everyValueOf } from '../../schemas/query-params.ts';
 
 /**
  * Parses `input` with `schema`; on failure throws the FacadeError of the first issue, which is the first

@@ -1,9 +1,9 @@
 // Synapse's query parsing quirks (Twisted parse_qs + servlet helpers) as the facade reproduces them.
 import { describe, expect, it } from 'vitest';
-import { firstValue, originFormTarget, parseSynapseQuery } from '../../src/internal/query.ts';
+import { originFormTarget, parseSynapseQuery } from '../../src/internal/query.ts';
 import { parsePythonInt } from '../../schemas/query-params.ts';
 
-const first = (query: string, key: string) => firstValue(parseSynapseQuery(query), key)?.toString('utf8');
+const first = (query: string, key: string) => parseSynapseQuery(query).get(key)?.[0]?.toString('utf8');
 
 describe('parseSynapseQuery', () => {
   it('splits on both & and ;', () => {
