@@ -4,14 +4,14 @@ import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { parseConfig, type Config, type ConfigInput } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
-import type { FacadeContext } from './pipeline/context.ts';
+import type { FacadeContext, UpstreamAnswer } from './pipeline/context.ts';
 import { ownedRoutes } from './routes/owned-routes.ts';
 import { Upstream } from './upstream/client.ts';
 import { createMetrics } from './observability/metrics.ts';
-import { AdminGate } from './pipeline/admin-gate.ts';
-import { UpstreamLimiter } from './pipeline/limiter.ts';
-import { ResponseCache } from './pipeline/response-cache.ts';
-import { SharedGets } from './pipeline/shared-get.ts';
+import { AdminGate } from './protection/admin-gate.ts';
+import { UpstreamLimiter } from './protection/limiter.ts';
+import { ResponseCache } from './protection/response-cache.ts';
+import { SharedGets } from './protection/shared-get.ts';
 
 /** A running facade. */
 export interface RunningFacade {
@@ -90,7 +90,7 @@ export async function startFacade(
     logger: logger ?? createLogger(config.logLevel),
     schemaMismatches: new Map(),
     inFlightMutations: new Map(),
-    sharedGets: new SharedGets(),
+    sharedGets: new SharedGets<UpstreamAnswer>(),
     ...(config.verifyAdmins ? { gate: new AdminGate({ verdictTtlMs: config.adminVerdictTtlMs }) } : {}),
     ...(cache ? { cache } : {}),
   };

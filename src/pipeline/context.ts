@@ -3,10 +3,10 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { FacadeMetrics } from '../observability/metrics.ts';
 import type { Upstream } from '../upstream/client.ts';
-import type { AdminGate } from './admin-gate.ts';
-import type { UpstreamLimiter } from './limiter.ts';
-import type { ResponseCache } from './response-cache.ts';
-import type { SharedGets } from './shared-get.ts';
+import type { AdminGate } from '../protection/admin-gate.ts';
+import type { UpstreamLimiter } from '../protection/limiter.ts';
+import type { ResponseCache } from '../protection/response-cache.ts';
+import type { SharedGets } from '../protection/shared-get.ts';
 
 /** A complete upstream answer, as shared between coalesced callers. */
 export interface UpstreamAnswer {
@@ -31,7 +31,7 @@ export interface FacadeContext {
   /** The shared response cache; absent when disabled or when tokens are not verified. */
   cache?: ResponseCache;
   /** Identical owned GETs in flight. */
-  sharedGets: SharedGets;
+  sharedGets: SharedGets<UpstreamAnswer>;
   /** Bound on concurrent owned-route requests toward Synapse. */
   limiter: UpstreamLimiter;
   /** Prometheus series of this facade. */

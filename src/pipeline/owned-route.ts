@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { JsonObject } from '../../schemas/json-body.ts';
 import type { QueryArgs } from '../internal/query.ts';
-import type { CacheGroup } from './response-cache.ts';
+import type { CacheGroup } from '../protection/response-cache.ts';
 
 /** The validated request a route hands to the pipeline. */
 export interface ValidatedRequest {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
-import { afterReset } from '../invalidation.ts';
+import { afterReset } from '../../protection/invalidation.ts';
 
 export const resetConnectionRoute = defineRoute({
   name: 'POST /v1/federation/destinations/{destination}/reset_connection',

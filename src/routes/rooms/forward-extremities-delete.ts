@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { forwardExtremities } from '../../../schemas/rooms.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
-import { afterRoomStateChange } from '../invalidation.ts';
+import { afterRoomStateChange } from '../../protection/invalidation.ts';
 import { requireRoomIdOrAlias } from '../../pipeline/path-checks.ts';
 
 export const forwardExtremitiesDeleteRoute = defineRoute({

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
-import { afterRoomStateChange } from '../invalidation.ts';
+import { afterRoomStateChange } from '../../protection/invalidation.ts';
 import { requireRoomIdOrAlias } from '../../pipeline/path-checks.ts';
 
 export const makeRoomAdminRoute = defineRoute({

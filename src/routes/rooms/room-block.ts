@@ -4,7 +4,7 @@ import { roomBlockBody } from '../../../schemas/json-body.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
-import { afterBlock } from '../invalidation.ts';
+import { afterBlock } from '../../protection/invalidation.ts';
 import { requireRoomId } from '../../pipeline/path-checks.ts';
 import { parseOrThrow } from '../../pipeline/validate.ts';
 

@@ -4,7 +4,7 @@ import { roomDeleteV2Result } from '../../../schemas/room-delete.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
-import { afterDelete } from '../invalidation.ts';
+import { afterDelete } from '../../protection/invalidation.ts';
 import { requireRoomId } from '../../pipeline/path-checks.ts';
 import { parseOrThrow } from '../../pipeline/validate.ts';
 

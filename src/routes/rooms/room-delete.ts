@@ -5,7 +5,7 @@ import { badRequest } from '../../errors.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { afterDelete } from '../invalidation.ts';
+import { afterDelete } from '../../protection/invalidation.ts';
 import { requireRoomId } from '../../pipeline/path-checks.ts';
 import { parseOrThrow } from '../../pipeline/validate.ts';
 

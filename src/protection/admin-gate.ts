@@ -3,7 +3,6 @@
 import { LRUCache } from 'lru-cache';
 import { FacadeError } from '../errors.ts';
 import { tokenKey } from '../internal/token-hash.ts';
-import type { Probe } from './owned-route.ts';
 
 /**
  * What Synapse said about a token: an admin (user ID known after whoami; unknown when Synapse's answer
@@ -24,6 +23,9 @@ function synapseAnswer(status: number, body: unknown): FacadeError {
   const { errcode, error, ...extra } = (body ?? {}) as { errcode?: string; error?: string };
   return new FacadeError(status, errcode ?? 'M_UNKNOWN', error ?? 'Unknown error', extra);
 }
+
+/** A read-only GET toward Synapse carrying the token under test, answered with status and JSON. */
+export type Lookup = (path: string) => Promise<{ status: number; body: unknown }>;
 
 /** Verifies tokens; concurrent checks of one token share one lookup. */
 export class AdminGate {
@@ -85,7 +87,7 @@ export class AdminGate {
    * Resolves to the admin's user ID, or throws Synapse's own error answer (401 unknown/expired token,
    * 403 not an admin…). A 5xx, timeout or unreachable Synapse is thrown and never kept as a verdict.
    */
-  async verify(token: string, probe: Probe): Promise<string> {
+  async verify(token: string, probe: Lookup): Promise<string> {
     const key = tokenKey(token);
     let verdict = this.#verdicts.get(key);
     if (!verdict || (verdict.allowed && verdict.userId === undefined)) {
@@ -102,7 +104,7 @@ export class AdminGate {
   }
 
 
-  async #lookUp(probe: Probe): Promise<Verdict> {
+  async #lookUp(probe: Lookup): Promise<Verdict> {
     const whoami = await probe('/_matrix/client/v3/account/whoami');
     if (whoami.status !== 200) return this.#refusal(whoami.status, whoami.body);
     const userId = (whoami.body as { user_id?: unknown } | null)?.user_id;

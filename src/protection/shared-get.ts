@@ -1,22 +1,20 @@
 // Coalescing of identical concurrent GETs: one upstream request, aborted only when every waiter has left.
-import type { UpstreamAnswer } from './context.ts';
-
-interface Shared {
-  answer: Promise<UpstreamAnswer>;
+interface Shared<Answer> {
+  answer: Promise<Answer>;
   controller: AbortController;
   waiters: number;
 }
 
 /** Identical GETs in flight, by key. */
-export class SharedGets {
-  readonly #inFlight = new Map<string, Shared>();
+export class SharedGets<Answer> {
+  readonly #inFlight = new Map<string, Shared<Answer>>();
 
   /**
    * Joins the request for `key`, starting it with `start` if none is in flight. When `clientGone` fires,
    * this waiter leaves; the upstream request is aborted only when no waiter is left, so one client's
    * abort never fails the others.
    */
-  join(key: string, start: (signal: AbortSignal) => Promise<UpstreamAnswer>, clientGone: AbortSignal): Promise<UpstreamAnswer> {
+  join(key: string, start: (signal: AbortSignal) => Promise<Answer>, clientGone: AbortSignal): Promise<Answer> {
     let shared = this.#inFlight.get(key);
     if (!shared) {
       const controller = new AbortController();

@@ -1,0 +1,146 @@
+// Raw requests that keep the answer's headers (X-Facade-Cache, Age): for the gate-attack and read-your-writes e2e files.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { getGlobalDispatcher } from 'undici';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { readRegistrationSharedSecret } from '../../../scripts/synapse/config.ts';
+import { registerOrLogin } from '../../../scripts/synapse/register.ts';
+import { startTestFacade, type TestFacade } from '../../support/facade.ts';
+import type { Expectation, Json } from './expected.ts';
+
+/** A request exactly as sent: `target` is the raw path and query; `token` goes in `Authorization` when given. */
+export interface Call {
+  method?: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  target: string;
+  token?: string;
+  headers?: Record<string, string>;
+  /** A string is sent as is; anything else as JSON with `Content-Type: application/json`. */
+  body?: unknown;
+}
+
+/** An answer with its headers; `body` is the parsed JSON, or `{ nonJsonBody }` when it is not JSON. */
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Json;
+  /** `X-Facade-Cache` (undefined when absent). */
+  cache: string | undefined;
+  /** `Age` (undefined when absent). */
+  age: string | undefined;
+}
+
+let facade: TestFacade | undefined;
+
+/** Starts one facade with the default cache and gate settings in front of the real Synapse for the calling file. */
+export function useCachingFacade(): void {
+  beforeAll(async () => {
+    facade = await startTestFacade(inject('synapse').baseUrl);
+  });
+  afterAll(async () => {
+    await facade?.close();
+    facade = undefined;
+  });
+}
+
+/** Sends `call` to `origin` through undici's dispatcher (no URL parsing, no header-count limit). */
+export async function send(origin: string, { method = 'GET', target, token, headers = {}, body }: Call): Promise<Reply> {
+  const sent: Record<string, string> = { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...headers };
+  let payload: string | undefined;
+  if (typeof body === 'string') payload = body;
+  else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    sent['content-type'] ??= 'application/json';
+  }
+  const response = await getGlobalDispatcher().request({ origin, path: target, method, headers: sent, body: payload });
+  const text = await response.body.text();
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(text) as Json;
+  } catch {
+    parsed = { nonJsonBody: text };
+  }
+  const one = (name: string) => {
+    const value = response.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  };
+  return { status: response.statusCode, headers: response.headers, body: parsed, cache: one('x-facade-cache'), age: one('age') };
+}
+
+/** Sends through the facade of this file. */
+export function viaFacade(call: Call): Promise<Reply> {
+  if (!facade) throw new Error('useCachingFacade() was not called in this file');
+  return send(facade.url, call);
+}
+
+/** Sends to Synapse directly. */
+export function onSynapse(call: Call): Promise<Reply> {
+  return send(inject('synapse').baseUrl, call);
+}
+
+/** Reads `call` twice through the facade: both 200, the second a cache hit with an integer `Age` (RFC 9111). */
+export async function warm(call: Call): Promise<Reply> {
+  const first = await viaFacade(call);
+  expect(first.status, `${call.target}: ${JSON.stringify(first.body)}`).toBe(200);
+  const second = await viaFacade(call);
+  expect({ status: second.status, cache: second.cache }, call.target).toStrictEqual({ status: 200, cache: 'hit' });
+  expect(second.age, `${call.target}: Age of a hit`).toMatch(/^\d+$/);
+  return second;
+}
+
+/** `state` lists are unordered and events carry a serving-time `age`: both made comparable. */
+function comparable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(comparable);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === 'age' && 'event_id' in value) continue;
+    if (key === 'unsigned' && inner !== null && typeof inner === 'object') {
+      const { age: _age, ...rest } = inner as Record<string, unknown>;
+      out[key] = comparable(rest);
+    } else if (key === 'state' && Array.isArray(inner)) {
+      out[key] = comparable(inner.toSorted((a, b) => String((a as Json).event_id).localeCompare(String((b as Json).event_id))));
+    } else out[key] = comparable(inner);
+  }
+  return out;
+}
+
+/** Reads `call` through the facade, then from Synapse: same status, and the facade's body is `expected(Synapse's)`. */
+export async function readBoth(call: Call, expected: Expectation): Promise<{ facade: Reply; synapse: Reply }> {
+  const fromFacade = await viaFacade(call);
+  const synapse = await onSynapse(call);
+  expect(fromFacade.status, `${call.target} (facade ${fromFacade.cache})`).toBe(synapse.status);
+  const wanted = synapse.status === 200 ? expected(synapse.body) : synapse.body;
+  expect(comparable(fromFacade.body), `${call.target} (facade ${fromFacade.cache})`).toStrictEqual(comparable(wanted));
+  return { facade: fromFacade, synapse };
+}
+
+/** Calls `read` every `everyMs` until `done` or `timeoutMs`; returns every reply (the last one first checked by the caller). */
+export async function pollReplies(read: () => Promise<Reply>, done: (reply: Reply) => boolean, timeoutMs: number, everyMs = 100): Promise<Reply[]> {
+  const replies: Reply[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reply = await read();
+    replies.push(reply);
+    if (done(reply) || Date.now() > deadline) return replies;
+    await sleep(everyMs);
+  }
+}
+
+/** A new local user registered with the shared secret (optionally a server admin), with its password. */
+export async function registerUser(prefix: string, admin = false): Promise<{ userId: string; accessToken: string; username: string; password: string }> {
+  const username = `${prefix}${randomBytes(5).toString('hex')}`;
+  const password = randomBytes(12).toString('hex');
+  const registrationSharedSecret = await readRegistrationSharedSecret();
+  const user = await registerOrLogin({ baseUrl: inject('synapse').baseUrl, registrationSharedSecret, username, password, admin });
+  return { ...user, username, password };
+}
+
+/** A fresh room named `name` created directly on Synapse by `token`'s user. */
+export async function createRoom(token: string, name: string, preset = 'public_chat'): Promise<string> {
+  const answer = await onSynapse({ method: 'POST', target: '/_matrix/client/v3/createRoom', token, body: { preset, name } });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body.room_id as string;
+}
+
+/** A room name no other room has, so `search_term` finds exactly that room. */
+export const uniqueName = (what: string) => `e2e-${what}-${randomBytes(6).toString('hex')}`;
