@@ -3,7 +3,8 @@ import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
 import { FacadeError, facadeErrors } from './errors.ts';
-import { originFormTarget, splitTarget } from './internal/query.ts';
+import { originFormTarget, parseSynapseQuery, splitTarget } from './internal/query.ts';
+import { findAccessToken } from './pipeline/auth.ts';
 import type { FacadeContext } from './pipeline/context.ts';
 import type { OwnedRoute } from './pipeline/owned-route.ts';
 import { CORS_HEADERS, sendError } from './pipeline/respond.ts';
@@ -12,6 +13,9 @@ import { passThrough } from './proxy/pass-through.ts';
 import { answerWellKnown, WELL_KNOWN_CLIENT_PATH } from './routes/well-known.ts';
 import { facadeEndpoints } from './facade/endpoints.ts';
 import { recordOf, startRequestRecord } from './observability/request-log.ts';
+
+/** Methods that never change anything in Synapse. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Finds the owned route for a method and raw path, first match in Synapse's registration order. */
 function findRoute(routes: readonly OwnedRoute[], method: string, rawPath: string) {
@@ -49,19 +53,26 @@ export function createApp(context: FacadeContext, routes: readonly OwnedRoute[])
       return RESPONSE_ALREADY_SENT;
     }
     incoming.url = originFormTarget(incoming.url ?? '/');
-    const { rawPath } = splitTarget(incoming.url);
+    const { rawPath, rawQuery } = splitTarget(incoming.url);
     // Synapse serves HEAD as GET; so does the facade (Node sends no body for HEAD).
     const found = findRoute(routes, method === 'HEAD' ? 'GET' : method, rawPath);
     const record = recordOf(incoming);
-    if (found) {
-      if (record) record.route = found.route.name;
-      await runOwnedRoute(context, found.route, found.match, incoming, outgoing);
-    } else if (rawPath === WELL_KNOWN_CLIENT_PATH && method === 'GET') {
-      if (record) record.route = `GET ${WELL_KNOWN_CLIENT_PATH}`;
-      await answerWellKnown(context, outgoing);
-    } else {
-      if (record) record.route = 'pass-through';
-      await passThrough(context, incoming, outgoing);
+    // Every write (owned or passed through) drops the cached reads it can change before its answer is sent.
+    const tokenOf = () => findAccessToken(incoming, parseSynapseQuery(rawQuery));
+    const write = SAFE_METHODS.has(method) ? undefined : context.freshness.begin(rawPath, tokenOf());
+    try {
+      if (found) {
+        if (record) record.route = found.route.name;
+        await runOwnedRoute(context, found.route, found.match, incoming, outgoing, write);
+      } else if (rawPath === WELL_KNOWN_CLIENT_PATH && method === 'GET') {
+        if (record) record.route = `GET ${WELL_KNOWN_CLIENT_PATH}`;
+        await answerWellKnown(context, outgoing);
+      } else {
+        if (record) record.route = 'pass-through';
+        await passThrough(context, incoming, outgoing, { write, tokenOf });
+      }
+    } finally {
+      write?.end();
     }
     return RESPONSE_ALREADY_SENT;
   });

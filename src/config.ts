@@ -46,6 +46,12 @@ export const configSchema = z.object({
   cacheTtlDetailsMs: z.coerce.number().int().min(0).default(15_000),
   /** CACHE_TTL_STATUS_MS: TTL of cached block and delete statuses. Default 2000. */
   cacheTtlStatusMs: z.coerce.number().int().min(0).default(2_000),
+  /**
+   * CACHE_SETTLE_MS: after a write through the facade, what it can change is read from Synapse (never from
+   * or into the cache) for this long, covering the work Synapse finishes in the background (v2 purges,
+   * a deactivated user leaving rooms). Default 5000.
+   */
+  cacheSettleMs: z.coerce.number().int().min(0).default(5_000),
   /** UPSTREAM_MAX_CONCURRENCY: most owned-route requests in flight toward Synapse at once. Default 32. */
   upstreamMaxConcurrency: z.coerce.number().int().positive().default(32),
   /** UPSTREAM_QUEUE_TIMEOUT_MS: longest wait for a free slot before a 503. Default 10000. */
@@ -87,6 +93,7 @@ const envNames: Record<keyof Config, string> = {
   cacheTtlListMs: 'CACHE_TTL_LIST_MS',
   cacheTtlDetailsMs: 'CACHE_TTL_DETAILS_MS',
   cacheTtlStatusMs: 'CACHE_TTL_STATUS_MS',
+  cacheSettleMs: 'CACHE_SETTLE_MS',
   upstreamMaxConcurrency: 'UPSTREAM_MAX_CONCURRENCY',
   upstreamQueueTimeoutMs: 'UPSTREAM_QUEUE_TIMEOUT_MS',
   trustedProxies: 'TRUSTED_PROXIES',

@@ -1,6 +1,6 @@
 // Starts and stops a facade: config, upstream pool, logger, HTTP server.
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
+import { createAdaptorServer, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { parseConfig, type Config, type ConfigInput } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -12,6 +12,8 @@ import { AdminGate } from './protection/admin-gate.ts';
 import { UpstreamLimiter } from './protection/limiter.ts';
 import { ResponseCache } from './protection/response-cache.ts';
 import { SharedGets } from './protection/shared-get.ts';
+import { WriteTracker } from './protection/freshness.ts';
+import { DeleteProgress } from './protection/delete-progress.ts';
 
 /** A running facade. */
 export interface RunningFacade {
@@ -82,6 +84,7 @@ export async function startFacade(
     bodyTimeoutMs: config.upstreamBodyTimeoutMs,
     connections: config.upstreamConnections,
   });
+  const gate = config.verifyAdmins ? new AdminGate({ verdictTtlMs: config.adminVerdictTtlMs }) : undefined;
   const context: FacadeContext = {
     config,
     metrics,
@@ -91,11 +94,18 @@ export async function startFacade(
     schemaMismatches: new Map(),
     inFlightMutations: new Map(),
     sharedGets: new SharedGets<UpstreamAnswer>(),
-    ...(config.verifyAdmins ? { gate: new AdminGate({ verdictTtlMs: config.adminVerdictTtlMs }) } : {}),
+    freshness: new WriteTracker({ cache, gate, settleMs: config.cacheSettleMs }),
+    deleteProgress: new DeleteProgress(),
+    ...(gate ? { gate } : {}),
     ...(cache ? { cache } : {}),
   };
   const app = createApp(context, ownedRoutes);
-  const server = createAdaptorServer({ fetch: app.fetch });
+  // Hono answers HEAD by running the GET handler and wrapping its result in a new Response, which hides the
+  // "already sent" marker and made @hono/node-server write headers twice. The handlers read the real method
+  // from the Node request, so HEAD is dispatched as GET here.
+  const fetch = (request: Request, env: HttpBindings | Http2Bindings) =>
+    app.fetch(request.method === 'HEAD' ? new Request(request.url, { method: 'GET', headers: request.headers }) : request, env);
+  const server = createAdaptorServer({ fetch });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

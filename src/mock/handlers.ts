@@ -17,14 +17,14 @@ import { deleteForwardExtremitiesRoute, getForwardExtremitiesRoute } from './han
 import { makeRoomAdminRoute } from './handlers/make-room-admin.ts';
 import { deleteRoomV1Route, deleteRoomV2Route } from './handlers/room-delete.ts';
 import { deleteStatusByIdRoute, deleteStatusByRoomRoute } from './handlers/delete-status.ts';
-import { clientVersionsRoute, loginFlowsRoute, logoutRoute, passwordLoginRoute, whoamiRoute } from './handlers/client-login.ts';
-import { adminUserRoute, healthRoute, serverVersionRoute, userAdminFlagRoute } from './handlers/server-info.ts';
+import { clientVersionsRoute, loginFlowsRoute, logoutAllRoute, logoutRoute, passwordLoginRoute, whoamiRoute } from './handlers/client-login.ts';
+import { adminUserRoute, healthRoute, serverVersionRoute, setUserAdminFlagRoute, userAdminFlagRoute } from './handlers/server-info.ts';
 
 /** Every servlet the mock serves, in Synapse's registration order where it matters. */
 export const MOCK_ROUTES: readonly Route[] = [
-  healthRoute, serverVersionRoute, clientVersionsRoute, loginFlowsRoute, passwordLoginRoute, whoamiRoute, logoutRoute,
+  healthRoute, serverVersionRoute, clientVersionsRoute, loginFlowsRoute, passwordLoginRoute, whoamiRoute, logoutRoute, logoutAllRoute,
   adminUserRoute,
-  userAdminFlagRoute,
+  userAdminFlagRoute, setUserAdminFlagRoute,
   listDestinationsRoute, destinationDetailsRoute, destinationRoomsRoute, resetConnectionRoute,
   listRoomsRoute, roomDetailsRoute, deleteRoomV1Route, roomMembersRoute, roomStateRoute, roomMessagesRoute,
   timestampToEventRoute, roomContextRoute, getBlockRoute, putBlockRoute, getForwardExtremitiesRoute,

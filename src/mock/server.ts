@@ -73,6 +73,23 @@ async function writeResponse(response: Response, out: ServerResponse): Promise<v
   out.end(body);
 }
 
+/** Twisted's HTTP limits: at most 500 headers, at most 16,384 bytes of request line and headers. */
+const TWISTED_MAX_HEADERS = 500;
+const TWISTED_MAX_HEAD_BYTES = 16_384;
+
+/**
+ * Whether Twisted would refuse this request before Synapse (auth included) sees it, answering a bare
+ * `400 Bad Request` with no body and closing the connection. Twisted: twisted/web/http.py HTTPChannel
+ * (`lineReceived` / `headerReceived`, `_respondToBadRequestAndDisconnect`).
+ */
+function twistedRefuses(message: IncomingMessage): boolean {
+  const raw = message.rawHeaders;
+  if (raw.length / 2 > TWISTED_MAX_HEADERS) return true;
+  let bytes = `${message.method ?? ''} ${message.url ?? ''} HTTP/1.1`.length;
+  for (let i = 0; i < raw.length; i += 2) bytes += raw[i]!.length + raw[i + 1]!.length + 2;
+  return bytes > TWISTED_MAX_HEAD_BYTES;
+}
+
 /** Starts a mock Synapse with its own fresh state; each call is independent of every other. */
 export async function startMockSynapse(options: MockSynapseOptions = {}): Promise<MockSynapse> {
   const { host = '127.0.0.1', port = 0, latencyMs = 0, ...stateOptions } = options;
@@ -80,7 +97,13 @@ export async function startMockSynapse(options: MockSynapseOptions = {}): Promis
   let handlers = createMockHandlers(state);
   const requests: RecordedRequest[] = [];
   let origin = '';
-  const server = createServer((message, out) => {
+  // Twisted's own limits are larger than Node's default, so the mock reads big heads and refuses them itself.
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (message, out) => {
+    if (twistedRefuses(message)) {
+      requests.push({ method: message.method ?? '', url: message.url ?? '', headers: message.headers, body: '' });
+      out.socket?.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      return;
+    }
     void (async () => {
       const body = await readBody(message);
       requests.push({ method: message.method ?? '', url: message.url ?? '', headers: message.headers, body: body.toString('utf8') });

@@ -26,3 +26,16 @@ export function requireAccessToken(incoming: IncomingMessage, args: QueryArgs): 
   if (!queryTokens || queryTokens.length === 0) throw missingToken('Missing access token');
   return queryTokens[0]!.toString('latin1');
 }
+
+/**
+ * The token a request carries, if it carries exactly one the way Synapse reads it (header `Bearer`, else
+ * the first `access_token` query value); `undefined` for none or an ambiguous one. Never throws: used on
+ * pass-through, where Synapse itself answers malformed credentials.
+ */
+export function findAccessToken(incoming: IncomingMessage, args: QueryArgs): string | undefined {
+  try {
+    return requireAccessToken(incoming, args);
+  } catch {
+    return undefined;
+  }
+}

@@ -7,12 +7,24 @@ import type { AdminGate } from '../protection/admin-gate.ts';
 import type { UpstreamLimiter } from '../protection/limiter.ts';
 import type { ResponseCache } from '../protection/response-cache.ts';
 import type { SharedGets } from '../protection/shared-get.ts';
+import type { WriteTracker } from '../protection/freshness.ts';
+import type { DeleteProgress } from '../protection/delete-progress.ts';
 
 /** A complete upstream answer, as shared between coalesced callers. */
 export interface UpstreamAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  /**
+   * A 200 whose body fitted its schema, sent for a verified admin (or for a token this very answer proved
+   * an admin): the only answers the cache may keep.
+   */
+  shareable: boolean;
+  /**
+   * The token the request was sent with, so a coalesced caller never takes another token's 401/403 as its
+   * own. Held in memory for the request only; never logged or cached.
+   */
+  sentWith?: string;
 }
 
 /** Shared dependencies of the request pipeline (one per running facade). */
@@ -32,6 +44,10 @@ export interface FacadeContext {
   cache?: ResponseCache;
   /** Identical owned GETs in flight. */
   sharedGets: SharedGets<UpstreamAnswer>;
+  /** Writes through the facade: what they make stale, which reads may be stored. */
+  freshness: WriteTracker;
+  /** The newest delete status served per task, so polls never go backwards. */
+  deleteProgress: DeleteProgress;
   /** Bound on concurrent owned-route requests toward Synapse. */
   limiter: UpstreamLimiter;
   /** Prometheus series of this facade. */

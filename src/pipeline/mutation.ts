@@ -24,22 +24,19 @@ export interface Mutation {
 
 /**
  * Sends a mutation at most once. Identical concurrent calls of a coalescing route (same caller, target
- * and body bytes) share one upstream call and its answer. Cached reads it makes stale are dropped
- * whatever the outcome (a failed call may still have changed something). One audit line per caller.
+ * and body bytes) share one upstream call and its answer. One audit line per caller.
  */
 export async function sendMutation(context: FacadeContext, mutation: Mutation): Promise<UpstreamAnswer> {
   const { route, request, caller } = mutation;
   const startedAt = Date.now();
   if (request.answer) {
     writeAuditLine(context, mutation, { startedAt, upstreamStatus: null });
-    return { status: request.answer.status, headers: { ...JSON_HEADERS }, body: Buffer.from(JSON.stringify(request.answer.body)) };
+    return { status: request.answer.status, headers: { ...JSON_HEADERS }, body: Buffer.from(JSON.stringify(request.answer.body)), shareable: false };
   }
   const key = `${route.name}:${createHash('sha256').update(caller.token).update('\0').update(mutation.target).update('\0').update(mutation.forwardBody ?? '').digest('hex')}`;
   const inFlight = route.mutation?.coalesce ? context.inFlightMutations.get(key) : undefined;
-  const call = inFlight ?? mutation.send().finally(() => {
-    context.inFlightMutations.delete(key);
-    if (request.invalidates) context.cache?.invalidate(request.invalidates);
-  });
+  // What the mutation makes stale is dropped inside `send`, before any caller sees the answer.
+  const call = inFlight ?? mutation.send().finally(() => context.inFlightMutations.delete(key));
   if (!inFlight && route.mutation?.coalesce) context.inFlightMutations.set(key, call);
   try {
     const answer = await call;

@@ -3,25 +3,28 @@ import { jsonBytes } from '../internal/json-bytes.ts';
 import type { FacadeContext } from './context.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
 
-/** Normalises a 200 body; a body that does not fit the schema is returned untouched and counted. */
-export function normaliseBody(context: FacadeContext, route: OwnedRoute, request: ValidatedRequest, body: Buffer): Buffer {
+/**
+ * Normalises a 200 body. `fits` says whether it was JSON that fitted the route's upstream schema; a body
+ * that does not fit is returned untouched and counted, and is never proof of anything nor cached.
+ */
+export function normaliseBody(context: FacadeContext, route: OwnedRoute, request: ValidatedRequest, body: Buffer): { body: Buffer; fits: boolean } {
   const contract = route.response;
-  if (!contract) return body;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch {
     reportMismatch(context, route, 'body is not JSON');
-    return body;
+    return { body, fits: false };
   }
+  if (!contract) return { body, fits: parsed !== null && typeof parsed === 'object' };
   const checked = contract.upstream.safeParse(parsed);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     reportMismatch(context, route, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
-    return body;
+    return { body, fits: false };
   }
   // The parsed value, not Zod's output: Zod strips unknown keys, and newer Synapse fields must survive.
-  return jsonBytes(contract.normalise(parsed as never, request));
+  return { body: jsonBytes(contract.normalise(parsed as never, request)), fits: true };
 }
 
 /** Counts a schema mismatch and logs it once per route. */

@@ -16,8 +16,6 @@ export interface ValidatedRequest {
   answer?: { status: number; body: unknown };
   /** What the audit line records about this mutation (IDs and body fields, never tokens). */
   audit?: Readonly<Record<string, unknown>>;
-  /** Mutations: upstream paths (no query) whose cached answers become stale; sub-paths are dropped too. */
-  invalidates?: readonly string[];
 }
 
 /** How a successful (200) Synapse answer is checked and normalised. */
@@ -96,6 +94,8 @@ export interface OwnedRoute {
   response?: ResponseContract<never>;
   /** GETs: the cache TTL group; absent means never cached (messages, context, timestamp_to_event). */
   cache?: CacheGroup;
+  /** The answer is a delete status (one task or `{ results }`): served so that it never goes backwards. */
+  deleteStatus?: boolean;
 }
 
 /** Declares an owned route; checks its normaliser against both the upstream and the output schema. */

@@ -1,29 +1,63 @@
 // Read-only questions the facade asks Synapse on the caller's behalf before answering a request.
 import { FacadeError } from '../errors.ts';
 import type { FacadeContext } from './context.ts';
+import type { Lookup } from '../protection/admin-gate.ts';
 import type { Probe } from './owned-route.ts';
 import { verbatimPairs } from './upstream-target.ts';
 
+/** GETs `target` toward Synapse in a limiter slot; answers status and JSON (null when not JSON). */
+async function getJson(context: FacadeContext, target: string, headers: Record<string, string | string[]>): Promise<{ status: number; body: unknown }> {
+  const { response, bytes } = await context.limiter.run(async () => {
+    const answer = await context.upstream.request({ method: 'GET', path: target, headers, label: 'probe' });
+    return { response: answer, bytes: await context.upstream.readBody(answer) };
+  });
+  let body: unknown = null;
+  try {
+    body = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    // Non-JSON answers carry no information a route can use.
+  }
+  return { status: response.statusCode, body };
+}
+
 /**
- * A probe that GETs `path` with the caller's own credentials — its headers, and its `access_token` /
- * `user_id` query pairs verbatim — so Synapse applies the caller's rights. Runs in a limiter slot.
+ * A probe that GETs `path` with the caller's own credentials — its (allowlisted) headers, and its
+ * `access_token` / `user_id` query pairs verbatim — so Synapse applies the caller's rights. A 401/403 to it
+ * ends whatever verdict the gate kept for the token.
  */
-export function createProbe(context: FacadeContext, headers: Record<string, string | string[]>, rawQuery: string): Probe {
+export function createProbe(
+  context: FacadeContext,
+  { headers, rawQuery, token }: { headers: Record<string, string | string[]>; rawQuery: string; token: string },
+): Probe {
   const credentials = verbatimPairs(rawQuery).join('&');
   return async (path) => {
     const target = credentials ? `${path}${path.includes('?') ? '&' : '?'}${credentials}` : path;
-    const { response, bytes } = await context.limiter.run(async () => {
-      const answer = await context.upstream.request({ method: 'GET', path: target, headers, label: 'probe' });
-      return { response: answer, bytes: await context.upstream.readBody(answer) };
-    });
-    let body: unknown = null;
-    try {
-      body = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      // Non-JSON answers carry no information a route can use.
-    }
-    return { status: response.statusCode, body };
+    const answer = await getJson(context, target, headers);
+    if (answer.status === 401 || answer.status === 403) context.gate?.forget(token);
+    return answer;
   };
+}
+
+/** Characters a token may have to travel in an Authorization header (Synapse's own tokens always do). */
+const HEADER_SAFE_TOKEN = /^[!-~]+$/;
+
+/**
+ * The gate's explicit lookup (whoami, then the admin flag): it carries the token and nothing else of the
+ * client's request — no client header, no other query parameter — so the client cannot shape Synapse's
+ * answer. A token that cannot travel in a header (it came in the query string) goes as `access_token`.
+ */
+export function createGateLookup(context: FacadeContext, token: string): Lookup {
+  const inHeader = HEADER_SAFE_TOKEN.test(token);
+  const headers: Record<string, string> = inHeader ? { authorization: `Bearer ${token}` } : {};
+  const queryToken = inHeader ? '' : `access_token=${percentEncodeBytes(Buffer.from(token, 'latin1'))}`;
+  return (path) => getJson(context, queryToken ? `${path}${path.includes('?') ? '&' : '?'}${queryToken}` : path, headers);
+}
+
+/** Every byte percent-encoded except unreserved characters. */
+function percentEncodeBytes(bytes: Buffer): string {
+  let out = '';
+  for (const byte of bytes) out += /[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return out;
 }
 
 /**

@@ -4,7 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FacadeError } from '../errors.ts';
 import { decodePathSegment } from '../internal/path.ts';
 import { parseSynapseQuery, splitTarget } from '../internal/query.ts';
-import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.ts';
+import { clientResponseHeaders, ownedRouteHeaders } from '../upstream/headers.ts';
+import type { GateSnapshot, Lookup } from '../protection/admin-gate.ts';
+import type { PendingWrite } from '../protection/freshness.ts';
 import { requireAccessToken } from './auth.ts';
 import type { FacadeContext, UpstreamAnswer } from './context.ts';
 import { noteUpstreamStatus, recordOf } from '../observability/request-log.ts';
@@ -13,7 +15,7 @@ import { parseBody } from './parse-body.ts';
 import { readThroughCache } from './read-through.ts';
 import { sendMutation } from './mutation.ts';
 import type { OwnedRoute, Probe, ValidatedRequest } from './owned-route.ts';
-import { createProbe, discoverServerName } from './probe.ts';
+import { createGateLookup, createProbe, discoverServerName } from './probe.ts';
 import { readBoundedBody } from './request-body.ts';
 import { sendBytes, sendJson } from './respond.ts';
 import { upstreamTarget } from './upstream-target.ts';
@@ -41,38 +43,43 @@ export async function runOwnedRoute(
   match: RegExpExecArray,
   incoming: IncomingMessage,
   outgoing: ServerResponse,
+  write?: PendingWrite,
 ): Promise<void> {
+  // Only an allowlist of headers goes to Synapse, bounded well under Twisted's limits (else the facade's 431):
+  // nothing the client adds can make Twisted answer before Synapse's auth has looked at the token.
+  const headers = ownedRouteHeaders(incoming, { trustedProxies: context.config.trustedProxies, requestId: recordOf(incoming)?.id });
   // Synapse (Twisted) reads and size-checks the whole body before any servlet code, auth included.
   const bodyBytes = route.body ? await readBoundedBody(incoming, context.config.maxBodyBytes) : Buffer.alloc(0);
   const { rawQuery } = splitTarget(incoming.url ?? '/');
   const args = parseSynapseQuery(rawQuery);
   const token = requireAccessToken(incoming, args);
   const params = decodeGroups(match);
-  const headers = upstreamRequestHeaders(incoming, context.config);
-  const probe = createProbe(context, headers, rawQuery);
+  const probe = createProbe(context, { headers, rawQuery, token });
+  const lookup = createGateLookup(context, token);
   // As in Synapse, an unknown or non-admin token is refused before any parameter is looked at. A token
   // without a verdict is verified up front for mutations (the audit names the admin); for a valid GET,
-  // Synapse's own answer verifies it, which saves two lookups on a UI's first page.
-  const { adminUserId, verified, release } = await admitCaller(context, route, token, probe);
+  // Synapse's own 200 may prove it, which saves two lookups on a UI's first page.
+  const { adminUserId, verified, release } = await admitCaller(context, route, token, lookup);
   try {
-    await answerOwnedRoute(context, { route, params, args, bodyBytes, rawQuery, headers, probe, token, adminUserId, verified }, incoming, outgoing);
+    const admitted = { route, params, args, bodyBytes, rawQuery, headers, probe, lookup, token, adminUserId, verified, write };
+    await answerOwnedRoute(context, admitted, incoming, outgoing);
   } finally {
     release();
   }
 }
 
 /** How the gate lets this caller in: verified (user ID when known), or first-use of a fresh token. */
-async function admitCaller(context: FacadeContext, route: OwnedRoute, token: string, probe: Probe) {
+async function admitCaller(context: FacadeContext, route: OwnedRoute, token: string, lookup: Lookup) {
   const gate = context.gate;
   const none = () => {};
   if (!gate) return { adminUserId: undefined, verified: true, release: none };
-  if (route.mutation) return { adminUserId: await gate.verify(token, probe), verified: true, release: none };
+  if (route.mutation) return { adminUserId: await gate.verify(token, lookup), verified: true, release: none };
   const known = gate.known(token);
   if (known) return { adminUserId: known.userId, verified: true, release: none };
   const turn = gate.firstUse(token);
   if (turn.first) return { adminUserId: undefined, verified: false, release: turn.done };
   await turn.wait;
-  const learnt = gate.known(token) ?? { userId: await gate.verify(token, probe) };
+  const learnt = gate.known(token) ?? { userId: await gate.verify(token, lookup) };
   return { adminUserId: learnt.userId, verified: true, release: none };
 }
 
@@ -85,24 +92,22 @@ interface Admitted {
   rawQuery: string;
   headers: Record<string, string | string[]>;
   probe: Probe;
+  lookup: Lookup;
   token: string;
   adminUserId: string | undefined;
   verified: boolean;
+  write: PendingWrite | undefined;
 }
 
 /** Validates, then sends (mutation) or reads through the cache (GET), and writes the answer. */
-async function answerOwnedRoute(
-  context: FacadeContext,
-  { route, params, args, bodyBytes, rawQuery, headers, probe, token, adminUserId, verified }: Admitted,
-  incoming: IncomingMessage,
-  outgoing: ServerResponse,
-): Promise<void> {
+async function answerOwnedRoute(context: FacadeContext, admitted: Admitted, incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+  const { route, params, args, bodyBytes, rawQuery, headers, probe, lookup, token, adminUserId, verified, write } = admitted;
   let request: ValidatedRequest;
   try {
     const body = parseBody(route.body, bodyBytes);
     request = await route.validate({ params, args, body, probe, serverName: () => discoverServerName(context, probe) });
   } catch (error) {
-    if (!verified) await context.gate!.verify(token, probe);
+    if (!verified) await context.gate!.verify(token, lookup);
     if (error instanceof FacadeError && route.existenceCheckPath) {
       const check = await probe(`/_synapse/admin${route.existenceCheckPath(params)}`);
       if (check.status !== 200) return sendJson(outgoing, check.status, check.body);
@@ -112,9 +117,14 @@ async function answerOwnedRoute(
 
   const target = upstreamTarget(request, rawQuery, route.doubleEncoded);
   const forwardBody = route.body === 'object' || route.body === 'optional-object' ? bodyBytes : null;
+  // An unverified token's answer may become its verdict only if no logout or demotion happened meanwhile.
+  const snapshot = verified ? undefined : context.gate?.snapshot(token);
+  // An appservice token masquerading with `user_id` acts as another user: its 200 proves nothing about itself.
+  const provable = !args.has('user_id');
   // One upstream call in a limiter slot; a 200 comes back already normalised (what is cached and shared).
   const send = (signal?: AbortSignal) =>
     context.limiter.run(async (): Promise<UpstreamAnswer> => {
+      write?.sent();
       const response = await context.upstream.request({
         method: route.method,
         path: target,
@@ -126,16 +136,24 @@ async function answerOwnedRoute(
       });
       noteUpstreamStatus(incoming, response.statusCode);
       const body = await context.upstream.readBody(response);
-      if (!verified) context.gate!.noteAnswer(token, response.statusCode, body);
-      if (response.statusCode !== 200) return { status: response.statusCode, headers: response.headers, body };
-      return { status: 200, headers: response.headers, body: normaliseBody(context, route, request, body) };
+      const status = response.statusCode;
+      // A write's stale reads are dropped before its answer can reach any client (coalesced callers included).
+      write?.end(status);
+      if (status !== 200) {
+        noteRefusal(context, { token, snapshot, status, body });
+        return { status, headers: response.headers, body, shareable: false, sentWith: token };
+      }
+      const normalised = normaliseBody(context, route, request, body);
+      if (snapshot && normalised.fits && provable) context.gate?.noteProof(snapshot);
+      const shareable = normalised.fits && (snapshot === undefined || provable);
+      return { status: 200, headers: response.headers, body: normalised.body, shareable, sentWith: token };
     });
 
   if (route.mutation) {
     const caller = { token, adminUserId };
-    return writeAnswer(await sendMutation(context, { route, request, caller, target, forwardBody, send }), outgoing);
+    return writeAnswer(context, route, await sendMutation(context, { route, request, caller, target, forwardBody, send }), outgoing);
   }
-  const { answer, cacheStatus } = await readThroughCache(context, {
+  const { answer, cacheStatus, ageS } = await readThroughCache(context, {
     route,
     request,
     token,
@@ -149,12 +167,36 @@ async function answerOwnedRoute(
     const record = recordOf(incoming);
     if (record) record.cache = cacheStatus;
   }
-  writeAnswer(answer, outgoing, cacheStatus);
+  writeAnswer(context, route, answer, outgoing, cacheStatus, ageS);
+}
+
+/**
+ * Synapse refused the token (401/403): an unverified token keeps that refusal as its verdict; a verified
+ * one loses its verdict at once (logged out, deactivated or demoted elsewhere).
+ */
+function noteRefusal(
+  context: FacadeContext,
+  { token, snapshot, status, body }: { token: string; snapshot: GateSnapshot | undefined; status: number; body: Buffer },
+): void {
+  if (!context.gate || (status !== 401 && status !== 403)) return;
+  if (!snapshot) return context.gate.forget(token);
+  try {
+    context.gate.noteRefusal(snapshot, status, JSON.parse(body.toString('utf8')));
+  } catch {
+    // Not Synapse's JSON: nothing is learnt.
+  }
 }
 
 /** Writes an upstream (or cached) answer: non-200 exactly as Synapse sent it, 200 as normalised bytes. */
-function writeAnswer(answer: UpstreamAnswer, outgoing: ServerResponse, cacheStatus?: string): void {
+function writeAnswer(context: FacadeContext, route: OwnedRoute, answer: UpstreamAnswer, outgoing: ServerResponse, cacheStatus?: string, ageS?: number): void {
   const headers = clientResponseHeaders(answer.headers, { dropLength: true });
   if (cacheStatus) headers['x-facade-cache'] = cacheStatus;
-  sendBytes(outgoing, answer.status, headers, answer.body);
+  if (ageS !== undefined) headers.age = String(ageS);
+  let body = answer.body;
+  if (route.deleteStatus && answer.status === 200) {
+    const progressed = context.deleteProgress.apply(body);
+    body = progressed.body;
+    for (const roomId of progressed.finished) context.freshness.roomChanged(roomId);
+  }
+  sendBytes(outgoing, answer.status, headers, body);
 }

@@ -1,5 +1,6 @@
-// The verified-admin gate: a token is checked against Synapse once (whoami, then the admin flag) and the
-// verdict kept for a short time under a hash of the token, so a UI's burst of calls costs two lookups.
+// The verified-admin gate: a token is proved an admin once (whoami and the admin flag, or Synapse's 200 on an
+// owned admin route) and the verdict kept for a short time under a hash of the token. Verdicts follow the
+// token's real state: a refusal from Synapse, a logout or a demotion through the facade drops them.
 import { LRUCache } from 'lru-cache';
 import { FacadeError } from '../errors.ts';
 import { tokenKey } from '../internal/token-hash.ts';
@@ -9,6 +10,19 @@ import { tokenKey } from '../internal/token-hash.ts';
  * to an owned admin route proved it), or Synapse's own error answer to replay.
  */
 export type Verdict = { allowed: true; userId?: string } | { allowed: false; status: number; body: Record<string, unknown> };
+
+/** A read-only GET toward Synapse carrying the token under test and nothing else, answered with status and JSON. */
+export type Lookup = (path: string) => Promise<{ status: number; body: unknown }>;
+
+/**
+ * Taken when a request of an unverified token starts; what Synapse answers it may only become a verdict if
+ * no revocation happened in between (a logout or demotion that finished while the request was in flight).
+ */
+export interface GateSnapshot {
+  readonly key: string;
+  readonly epoch: number;
+  readonly tokenEpoch: number;
+}
 
 /** Options of the gate. */
 export interface AdminGateOptions {
@@ -24,15 +38,22 @@ function synapseAnswer(status: number, body: unknown): FacadeError {
   return new FacadeError(status, errcode ?? 'M_UNKNOWN', error ?? 'Unknown error', extra);
 }
 
-/** A read-only GET toward Synapse carrying the token under test, answered with status and JSON. */
-export type Lookup = (path: string) => Promise<{ status: number; body: unknown }>;
+/** Synapse's refusals of a token: 401 (unknown, expired, missing) and 403 (not an admin), as Matrix JSON. */
+function isTokenRefusal(status: number, body: unknown): body is Record<string, unknown> {
+  return (status === 401 || status === 403) && typeof (body as { errcode?: unknown } | null)?.errcode === 'string';
+}
 
 /** Verifies tokens; concurrent checks of one token share one lookup. */
 export class AdminGate {
   readonly #verdicts: LRUCache<string, Verdict>;
   readonly #inFlight = new Map<string, Promise<Verdict>>();
   readonly #firstUses = new Map<string, Promise<void>>();
+  /** Per-token revocation counters (logout, a 401/403 from Synapse): bounded, a lost entry only costs a lookup. */
+  readonly #tokenEpochs = new LRUCache<string, number>({ max: 10_000 });
   readonly #ttlMs: number;
+  /** Bumped by every revocation that names a user or everyone. */
+  #epoch = 0;
+  #tokenRevocations = 0;
 
   constructor({ verdictTtlMs, maxVerdicts = 10_000 }: AdminGateOptions) {
     this.#ttlMs = verdictTtlMs;
@@ -46,27 +67,62 @@ export class AdminGate {
     return verdict;
   }
 
-  /**
-   * Learns from Synapse's answer to an owned admin route sent with a not-yet-verified token: Synapse
-   * authenticates admin routes before anything else, so any answer but 401/403 (or a fault) proves an admin.
-   */
-  noteAnswer(token: string, status: number, body: Buffer): void {
+  /** Marks the start of a request whose answer may become the token's verdict. */
+  snapshot(token: string): GateSnapshot {
     const key = tokenKey(token);
-    if (this.#ttlMs === 0 || status >= 500 || this.#verdicts.has(key)) return;
-    if (status !== 401 && status !== 403) {
-      this.#verdicts.set(key, { allowed: true });
-      return;
+    return { key, epoch: this.#epoch, tokenEpoch: this.#tokenEpochs.get(key) ?? 0 };
+  }
+
+  /**
+   * Positive proof only: the caller saw Synapse answer **200** on an owned admin route with a body that fits
+   * that route's schema, for this token alone (no appservice `user_id`). Nothing else proves an admin:
+   * Twisted answers a bare `400 Bad Request` before Synapse's auth runs (over 500 headers, or request line
+   * plus headers over 16 KiB), and 404s, 3xx, 5xx or odd bodies say nothing about the token either.
+   */
+  noteProof(snapshot: GateSnapshot): void {
+    if (this.#ttlMs === 0 || !this.#current(snapshot) || this.#verdicts.has(snapshot.key)) return;
+    this.#verdicts.set(snapshot.key, { allowed: true });
+  }
+
+  /** Keeps Synapse's own 401/403 for a token as its verdict, so the burst behind it is refused without lookups. */
+  noteRefusal(snapshot: GateSnapshot, status: number, body: unknown): void {
+    if (this.#ttlMs === 0 || !this.#current(snapshot) || !isTokenRefusal(status, body)) return;
+    this.#verdicts.set(snapshot.key, { allowed: false, status, body });
+  }
+
+  /**
+   * Synapse refused a request carrying this token (any 401 or 403, on any path): whatever the gate knew
+   * of the token is dropped at once, and lookups in flight for it may not store their verdicts.
+   */
+  forget(token: string): void {
+    const key = tokenKey(token);
+    this.#verdicts.delete(key);
+    this.#inFlight.delete(key);
+    this.#tokenEpochs.set(key, ++this.#tokenRevocations);
+  }
+
+  /**
+   * A user's rights or tokens changed (logout/all, demotion, deactivation, password reset): every verdict
+   * of that user is dropped, and so is every admin verdict whose user is unknown (proved by an owned
+   * route's 200), since it may be one of theirs. `undefined` drops every verdict.
+   */
+  revokeUser(userId: string | undefined): void {
+    this.#epoch += 1;
+    this.#inFlight.clear();
+    for (const [key, verdict] of this.#verdicts.entries()) {
+      if (userId === undefined || !verdict.allowed || verdict.userId === undefined || verdict.userId === userId) this.#verdicts.delete(key);
     }
-    try {
-      this.#verdicts.set(key, { allowed: false, status, body: JSON.parse(body.toString('utf8')) as Record<string, unknown> });
-    } catch {
-      // Not Synapse's JSON: leave the token unverified.
-    }
+  }
+
+  /** The user ID a token was verified as, when the gate knows it. */
+  userOf(token: string): string | undefined {
+    const verdict = this.#verdicts.get(tokenKey(token));
+    return verdict?.allowed ? verdict.userId : undefined;
   }
 
   /**
    * Lets the first request of an unverified token go to Synapse alone; concurrent requests of the same
-   * token wait for its answer (then use the verdict it left, or verify the usual way).
+   * token wait for its answer (then use the verdict it left, or verify the explicit way).
    */
   firstUse(token: string): { first: true; done: () => void } | { first: false; wait: Promise<void> } {
     const key = tokenKey(token);
@@ -86,31 +142,39 @@ export class AdminGate {
   /**
    * Resolves to the admin's user ID, or throws Synapse's own error answer (401 unknown/expired token,
    * 403 not an admin…). A 5xx, timeout or unreachable Synapse is thrown and never kept as a verdict.
+   * `lookup` must carry the token and nothing else of the client's request.
    */
-  async verify(token: string, probe: Lookup): Promise<string> {
-    const key = tokenKey(token);
-    let verdict = this.#verdicts.get(key);
+  async verify(token: string, lookup: Lookup): Promise<string> {
+    const snapshot = this.snapshot(token);
+    let verdict = this.#verdicts.get(snapshot.key);
     if (!verdict || (verdict.allowed && verdict.userId === undefined)) {
-      let pending = this.#inFlight.get(key);
+      let pending = this.#inFlight.get(snapshot.key);
       if (!pending) {
-        pending = this.#lookUp(probe).finally(() => this.#inFlight.delete(key));
-        this.#inFlight.set(key, pending);
+        const started = this.#lookUp(lookup);
+        pending = started.finally(() => {
+          if (this.#inFlight.get(snapshot.key) === pending) this.#inFlight.delete(snapshot.key);
+        });
+        this.#inFlight.set(snapshot.key, pending);
       }
       verdict = await pending;
-      if (this.#ttlMs > 0) this.#verdicts.set(key, verdict);
+      if (this.#ttlMs > 0 && this.#current(snapshot)) this.#verdicts.set(snapshot.key, verdict);
     }
     if (!verdict.allowed) throw synapseAnswer(verdict.status, verdict.body);
     return verdict.userId!;
   }
 
+  /** No revocation touched this token since the snapshot was taken. */
+  #current(snapshot: GateSnapshot): boolean {
+    return snapshot.epoch === this.#epoch && snapshot.tokenEpoch === (this.#tokenEpochs.get(snapshot.key) ?? 0);
+  }
 
-  async #lookUp(probe: Lookup): Promise<Verdict> {
-    const whoami = await probe('/_matrix/client/v3/account/whoami');
+  async #lookUp(lookup: Lookup): Promise<Verdict> {
+    const whoami = await lookup('/_matrix/client/v3/account/whoami');
     if (whoami.status !== 200) return this.#refusal(whoami.status, whoami.body);
     const userId = (whoami.body as { user_id?: unknown } | null)?.user_id;
     if (typeof userId !== 'string') throw new FacadeError(502, 'M_UNKNOWN', 'Synapse sent a whoami answer without user_id');
     // Synapse: synapse/rest/admin/users.py UserAdminServlet answers non-admins with its usual 403.
-    const flag = await probe(`/_synapse/admin/v1/users/${encodeURIComponent(userId)}/admin`);
+    const flag = await lookup(`/_synapse/admin/v1/users/${encodeURIComponent(userId)}/admin`);
     if (flag.status !== 200) return this.#refusal(flag.status, flag.body);
     if ((flag.body as { admin?: unknown } | null)?.admin !== true) {
       return { allowed: false, status: 403, body: { errcode: 'M_FORBIDDEN', error: 'You are not a server admin' } };

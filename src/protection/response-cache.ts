@@ -15,6 +15,10 @@ export interface CachedAnswer {
   path: string;
   headers: Record<string, string | string[]>;
   body: Buffer;
+  /** When Synapse's answer was received (Date.now()), for the `Age` header of hits. */
+  storedAt: number;
+  /** The room the answer is about when its path does not say (a delete status by delete ID). */
+  room?: string;
 }
 
 /** Route groups with their own TTL. */

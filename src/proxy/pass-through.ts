@@ -4,9 +4,18 @@ import { pipeline } from 'node:stream';
 import type { FacadeContext } from '../pipeline/context.ts';
 import { noteUpstreamStatus } from '../observability/request-log.ts';
 import { CORS_HEADERS } from '../pipeline/respond.ts';
+import type { PendingWrite } from '../protection/freshness.ts';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** What the caller knows about a passed-through request. */
+export interface PassThroughOptions {
+  /** The write this request is (absent for GET, HEAD, OPTIONS). */
+  write?: PendingWrite;
+  /** The access token the request carries, as Synapse reads it (asked only when Synapse refuses it). */
+  tokenOf?: () => string | undefined;
+}
 
 /** True when the client sent a body (Content-Length > 0 or chunked). */
 function hasRequestBody(incoming: IncomingMessage): boolean {
@@ -25,6 +34,7 @@ export async function passThrough(
   context: FacadeContext,
   incoming: IncomingMessage,
   outgoing: ServerResponse,
+  { write, tokenOf }: PassThroughOptions = {},
 ): Promise<void> {
   const method = incoming.method ?? 'GET';
   const controller = new AbortController();
@@ -32,6 +42,7 @@ export async function passThrough(
   outgoing.once('close', () => {
     if (abortable && !outgoing.writableFinished) controller.abort();
   });
+  write?.sent();
   const response = await context.upstream.request({
     method,
     path: incoming.url ?? '/',
@@ -40,6 +51,13 @@ export async function passThrough(
     signal: abortable ? controller.signal : undefined,
   });
   noteUpstreamStatus(incoming, response.statusCode);
+  // Synapse has processed a write once its headers arrive: what it changed is dropped before the client hears.
+  write?.end(response.statusCode);
+  // Synapse refused this token: whatever the gate kept for it ends now (its answer is never a proof).
+  if ((response.statusCode === 401 || response.statusCode === 403) && context.gate) {
+    const token = tokenOf?.();
+    if (token !== undefined) context.gate.forget(token);
+  }
   const body = response.body;
   if (outgoing.destroyed) {
     body.on('error', () => {});

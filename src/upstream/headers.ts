@@ -1,5 +1,7 @@
-// Header rules shared by every request the facade forwards: hop-by-hop stripping and X-Forwarded-*.
+// Header rules of every request the facade forwards: the owned routes' allowlist, hop-by-hop stripping for
+// pass-through, and X-Forwarded-*.
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { FacadeError } from '../errors.ts';
 
 /** RFC 9110 §7.6.1 hop-by-hop headers, plus headers the facade's own connection owns. */
 const HOP_BY_HOP = new Set([
@@ -17,11 +19,70 @@ const HOP_BY_HOP = new Set([
   'http2-settings',
 ]);
 
-/** Header names this message's `Connection` header declares hop-by-hop. */
+/**
+ * Header names this message's `Connection` header declares hop-by-hop. `Authorization` is never one of
+ * them: the token the gate judged must be the token Synapse receives.
+ */
 function connectionListed(headers: IncomingHttpHeaders | Record<string, unknown>): Set<string> {
   const value = headers.connection;
   if (typeof value !== 'string') return new Set();
-  return new Set(value.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+  const listed = new Set(value.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+  listed.delete('authorization');
+  return listed;
+}
+
+/** Request headers an owned route forwards: what Synapse's admin servlets read, nothing else of the client's. */
+const OWNED_ROUTE_HEADERS = new Set(['authorization', 'content-type', 'accept', 'accept-language', 'user-agent']);
+
+/**
+ * Most header bytes (names, values, separators) an owned route forwards, well under Twisted's limits
+ * (500 headers; 16,384 bytes of request line and headers), past which Twisted answers a bare pre-auth 400.
+ */
+export const MAX_FORWARDED_HEADER_BYTES = 8_192;
+
+/** The facade's own 431 for an owned-route request whose forwarded headers would be too large. */
+export const headersTooLarge = () =>
+  new FacadeError(431, 'M_TOO_LARGE', `Request headers too large: the admin facade forwards at most ${MAX_FORWARDED_HEADER_BYTES} bytes of headers to Synapse`);
+
+/**
+ * The headers an owned route sends to Synapse: an allowlist (Authorization, Content-Type, Accept,
+ * Accept-Language, User-Agent), the facade's request id, and the X-Forwarded-* the facade sets. Forwards the
+ * Authorization header unchanged. Throws the 431 when they exceed {@link MAX_FORWARDED_HEADER_BYTES}.
+ */
+export function ownedRouteHeaders(
+  incoming: IncomingMessage,
+  { trustedProxies, requestId }: { trustedProxies: readonly string[]; requestId?: string },
+): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  const raw = incoming.rawHeaders;
+  let bytes = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (!OWNED_ROUTE_HEADERS.has(name)) continue;
+    const value = raw[i + 1]!;
+    bytes += name.length + value.length + 4;
+    const existing = headers[name];
+    if (existing === undefined) headers[name] = value;
+    else headers[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  if (requestId !== undefined) headers['x-request-id'] = requestId;
+  Object.assign(headers, forwardedFor(incoming, trustedProxies));
+  for (const name of ['x-request-id', 'x-forwarded-for', 'x-forwarded-proto']) bytes += name.length + String(headers[name] ?? '').length + 4;
+  if (bytes > MAX_FORWARDED_HEADER_BYTES) throw headersTooLarge();
+  return headers;
+}
+
+/** `X-Forwarded-For` and `-Proto` as the facade sets them (appended to only from a trusted proxy). */
+function forwardedFor(incoming: IncomingMessage, trustedProxies: readonly string[]): Record<string, string> {
+  const peer = normalisePeer(incoming.socket.remoteAddress ?? '');
+  const ownProto = 'encrypted' in incoming.socket && incoming.socket.encrypted ? 'https' : 'http';
+  const trusted = trustedProxies.includes(peer);
+  const priorFor = incoming.headers['x-forwarded-for'];
+  const priorProto = incoming.headers['x-forwarded-proto'];
+  return {
+    'x-forwarded-for': trusted && priorFor ? `${priorFor}, ${peer}` : peer,
+    'x-forwarded-proto': trusted && typeof priorProto === 'string' ? priorProto : ownProto,
+  };
 }
 
 /** Options for building the upstream request headers. */
@@ -55,14 +116,7 @@ export function upstreamRequestHeaders(
     if (existing === undefined) headers[name] = value;
     else headers[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
   }
-  const peer = normalisePeer(incoming.socket.remoteAddress ?? '');
-  const ownProto = 'encrypted' in incoming.socket && incoming.socket.encrypted ? 'https' : 'http';
-  const trusted = trustedProxies.includes(peer);
-  const priorFor = incoming.headers['x-forwarded-for'];
-  const priorProto = incoming.headers['x-forwarded-proto'];
-  headers['x-forwarded-for'] = trusted && priorFor ? `${priorFor}, ${peer}` : peer;
-  headers['x-forwarded-proto'] = trusted && typeof priorProto === 'string' ? priorProto : ownProto;
-  return headers;
+  return Object.assign(headers, forwardedFor(incoming, trustedProxies));
 }
 
 /** Response headers from Synapse minus hop-by-hop ones, ready to be sent to the client. */

@@ -83,13 +83,14 @@ describe('verified-admin gate', () => {
     expect(gateChecks()).toBe(0);
   });
 
-  it('a token in the query string is verified with that same query token', async () => {
+  it('a token in the query string is verified with that same token, and nothing else of the request', async () => {
     const fresh = await startTestFacade(mock.url);
     mock.reset();
-    const answer = await getAs(fresh.url, `${ROOMS}?limit=x&access_token=mock-admin-token`, null);
+    const answer = await getAs(fresh.url, `${ROOMS}?limit=x&access_token=mock-admin-token&user_id=@alice:mock.example`, null);
     await fresh.close();
     expect(answer.status).toBe(400);
-    expect(mock.requests[0]!.url).toBe('/_matrix/client/v3/account/whoami?access_token=mock-admin-token');
+    expect(mock.requests[0]!.url).toBe('/_matrix/client/v3/account/whoami');
+    expect(mock.requests[0]!.headers.authorization).toBe('Bearer mock-admin-token');
   });
 });
 

@@ -62,3 +62,13 @@ export const logoutRoute: Route = {
     return {};
   },
 };
+
+export const logoutAllRoute: Route = {
+  methods: ['POST'],
+  pattern: /^\/_matrix\/client\/(?:r0|v3)\/logout\/all$/,
+  auth: 'user',
+  handle({ requester, state }) {
+    for (const [token, record] of state.tokens) if (record.userId === requester.userId) state.tokens.delete(token);
+    return {};
+  },
+};

@@ -1,4 +1,5 @@
 // Unauthenticated probes (health, server_version) and the admin user lookup UIs use to verify admins.
+import { readJsonObject } from '../internal/body.ts';
 import type { Route } from '../internal/route.ts';
 import { MatrixError, textResponse } from '../internal/respond.ts';
 import { assertUserIdShape, isMineId } from '../internal/ids.ts';
@@ -48,5 +49,24 @@ export const userAdminFlagRoute: Route = {
     assertUserIdShape(userId);
     if (!isMineId(userId)) throw new MatrixError(400, 'M_UNKNOWN', 'Only local users can be admins of this homeserver');
     return { admin: state.users.get(userId)?.admin ?? false };
+  },
+};
+
+/** PUT /_synapse/admin/v1/users/{user_id}/admin `{"admin": bool}` — Synapse's UserAdminServlet.on_PUT (promote, demote). */
+export const setUserAdminFlagRoute: Route = {
+  methods: ['PUT'],
+  pattern: /^\/_synapse\/admin\/v1\/users\/([^/]*)\/admin$/,
+  auth: 'admin',
+  async handle({ params, state, request, requester }) {
+    const userId = params[0] ?? '';
+    assertUserIdShape(userId);
+    if (!isMineId(userId)) throw new MatrixError(400, 'M_UNKNOWN', 'Only local users can be admins of this homeserver');
+    const body = await readJsonObject(request);
+    if (typeof body.admin !== 'boolean') throw new MatrixError(400, 'M_MISSING_PARAM', "Missing parameter 'admin'");
+    if (userId === requester.userId && !body.admin) throw new MatrixError(400, 'M_UNKNOWN', 'You may not demote yourself.');
+    const user = state.users.get(userId);
+    if (user === undefined) throw new MatrixError(404, 'M_NOT_FOUND', 'User not found');
+    user.admin = body.admin;
+    return {};
   },
 };

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
-import { afterReset } from '../../protection/invalidation.ts';
 
 export const resetConnectionRoute = defineRoute({
   name: 'POST /v1/federation/destinations/{destination}/reset_connection',
@@ -17,7 +16,6 @@ export const resetConnectionRoute = defineRoute({
     path: `/v1/federation/destinations/${encodePathSegment(params.destination!)}/reset_connection`,
     query: [],
     audit: { destination: params.destination! },
-    invalidates: afterReset(encodePathSegment(params.destination!)),
   }),
   response: responseAsSent(z.looseObject({})),
 });

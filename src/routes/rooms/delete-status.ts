@@ -11,6 +11,7 @@ export const deleteStatusByIdRoute = defineRoute({
   summary: 'Status of one room deletion task',
   method: 'GET',
   cache: 'status',
+  deleteStatus: true,
   pattern: /^\/_synapse\/admin\/v2\/rooms\/delete_status\/(?<delete_id>[^/]*)$/,
   validate: ({ params }) => ({
     path: `/v2/rooms/delete_status/${encodePathSegment(params.delete_id!)}`,
@@ -29,6 +30,7 @@ export const deleteStatusByRoomRoute = defineRoute({
   summary: 'Status of every deletion task of a room',
   method: 'GET',
   cache: 'status',
+  deleteStatus: true,
   pattern: /^\/_synapse\/admin\/v2\/rooms\/(?<room_id>[^/]*)\/delete_status$/,
   validate: ({ params }) => ({
     path: `/v2/rooms/${encodePathSegment(requireRoomId(params.room_id!))}/delete_status`,

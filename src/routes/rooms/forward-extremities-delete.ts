@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { forwardExtremities } from '../../../schemas/rooms.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
-import { afterRoomStateChange } from '../../protection/invalidation.ts';
 import { requireRoomIdOrAlias } from '../../pipeline/path-checks.ts';
 
 export const forwardExtremitiesDeleteRoute = defineRoute({
@@ -17,14 +16,13 @@ export const forwardExtremitiesDeleteRoute = defineRoute({
     const roomIdentifier = requireRoomIdOrAlias(params.room_identifier!);
     const path = `/v1/rooms/${encodePathSegment(roomIdentifier)}/forward_extremities`;
     const audit = { room_id: roomIdentifier };
-    const invalidates = afterRoomStateChange(roomIdentifier, encodePathSegment(roomIdentifier));
     // Synapse defect (§2 B14): with no extremities it raises IndexError and answers 500. Count first.
     const current = await probe(`/_synapse/admin${path}`);
     const counted = forwardExtremities.safeParse(current.body);
     if (current.status === 200 && counted.success && counted.data.count === 0) {
       return { path, query: [], audit, answer: { status: 200, body: { deleted: 0 } } };
     }
-    return { path, query: [], audit, invalidates };
+    return { path, query: [], audit };
   },
   response: responseAsSent(z.looseObject({ deleted: z.number().int() })),
 });

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
-import { afterRoomStateChange } from '../../protection/invalidation.ts';
 import { requireRoomIdOrAlias } from '../../pipeline/path-checks.ts';
 
 export const makeRoomAdminRoute = defineRoute({
@@ -20,7 +19,6 @@ export const makeRoomAdminRoute = defineRoute({
       path: `/v1/rooms/${encodePathSegment(roomIdentifier)}/make_room_admin`,
       query: [],
       audit: { room_id: roomIdentifier, body: auditBodyFields(body) },
-      invalidates: afterRoomStateChange(roomIdentifier, encodePathSegment(roomIdentifier)),
     };
   },
   response: responseAsSent(z.looseObject({})),

@@ -4,7 +4,6 @@ import { roomBlockBody } from '../../../schemas/json-body.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
-import { afterBlock } from '../../protection/invalidation.ts';
 import { requireRoomId } from '../../pipeline/path-checks.ts';
 import { parseOrThrow } from '../../pipeline/validate.ts';
 
@@ -24,7 +23,6 @@ export const roomBlockRoute = defineRoute({
       path: `/v1/rooms/${encodePathSegment(roomId)}/block`,
       query: [],
       audit: { room_id: roomId, body: auditBodyFields(body) },
-      invalidates: afterBlock(encodePathSegment(roomId)),
     };
   },
   response: responseAsSent(z.looseObject({ block: z.boolean() })),

@@ -4,7 +4,6 @@ import { roomDeleteV2Result } from '../../../schemas/room-delete.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
-import { afterDelete } from '../../protection/invalidation.ts';
 import { requireRoomId } from '../../pipeline/path-checks.ts';
 import { parseOrThrow } from '../../pipeline/validate.ts';
 
@@ -26,7 +25,6 @@ export const roomDeleteV2Route = defineRoute({
       path: `/v2/rooms/${encodePathSegment(roomId)}`,
       query: [],
       audit: { room_id: roomId, body: auditBodyFields(body) },
-      invalidates: afterDelete(encodePathSegment(roomId)),
     };
   },
   response: responseAsSent(roomDeleteV2Result),

@@ -5,7 +5,6 @@ import { badRequest } from '../../errors.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { auditBodyFields } from '../../pipeline/audit-fields.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { afterDelete } from '../../protection/invalidation.ts';
 import { requireRoomId } from '../../pipeline/path-checks.ts';
 import { parseOrThrow } from '../../pipeline/validate.ts';
 
@@ -32,7 +31,7 @@ export const roomDeleteRoute = defineRoute({
       const room = await probe(`/_synapse/admin${path}`);
       if (room.status === 200) throw badRequest(`User must be our own: ${newRoomUserId}`);
     }
-    return { path, query: [], audit: { room_id: roomId, body: auditBodyFields(body) }, invalidates: afterDelete(encodePathSegment(roomId)) };
+    return { path, query: [], audit: { room_id: roomId, body: auditBodyFields(body) } };
   },
   response: {
     upstream: roomDeleteResult,

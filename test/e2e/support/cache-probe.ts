@@ -77,13 +77,26 @@ export function onSynapse(call: Call): Promise<Reply> {
   return send(inject('synapse').baseUrl, call);
 }
 
-/** Reads `call` twice through the facade: both 200, the second a cache hit with an integer `Age` (RFC 9111). */
-export async function warm(call: Call): Promise<Reply> {
+/** How long warming may wait for an earlier test's write to settle (the default CACHE_SETTLE_MS, plus margin). */
+const SETTLE_WAIT_MS = 7_000;
+
+/**
+ * Reads `call` through the facade until it is a cache hit: an earlier write keeps what it touched (every
+ * room list included) out of the cache for the settle window. The hit carries an `Age` header of integer
+ * seconds (RFC 9111) unless `checkAge` is false.
+ */
+export async function warm(call: Call, { checkAge = true } = {}): Promise<Reply> {
   const first = await viaFacade(call);
   expect(first.status, `${call.target}: ${JSON.stringify(first.body)}`).toBe(200);
-  const second = await viaFacade(call);
+  const deadline = Date.now() + SETTLE_WAIT_MS;
+  let second = await viaFacade(call);
+  while (second.cache === 'bypass' && Date.now() < deadline) {
+    await sleep(250);
+    second = await viaFacade(call);
+    if (second.cache === 'miss') second = await viaFacade(call);
+  }
   expect({ status: second.status, cache: second.cache }, call.target).toStrictEqual({ status: 200, cache: 'hit' });
-  expect(second.age, `${call.target}: Age of a hit`).toMatch(/^\d+$/);
+  if (checkAge) expect(second.age, `${call.target}: Age of a hit`).toMatch(/^\d+$/);
   return second;
 }
 

@@ -1,0 +1,169 @@
+// Read your writes: every write through the facade drops the cached reads it can change before its answer
+// reaches the client, reads in flight across a write are never stored, and what a write touched is read from
+// Synapse directly for a settle window (Synapse finishes some writes in the background).
+import { LRUCache } from 'lru-cache';
+import { decodePathSegment, encodePathSegment } from '../internal/path.ts';
+import type { AdminGate } from './admin-gate.ts';
+import type { ResponseCache } from './response-cache.ts';
+import { changesAnything, writeEffects, type WriteEffects } from './write-effects.ts';
+
+const ADMIN = '/_synapse/admin';
+
+/** What a cached owned read shows, from its upstream path (after `/_synapse/admin`). */
+export interface ReadScope {
+  room?: string;
+  roomList?: boolean;
+  destination?: string;
+  destinationList?: boolean;
+  /** Block and delete statuses: never cached for a room the facade has seen a write to. */
+  status?: boolean;
+}
+
+/** The scope of an owned read by its upstream path, e.g. `/v1/rooms/!a%3Ahs/members`. */
+export function readScope(path: string): ReadScope {
+  const segments = path.split('/').slice(2);
+  const [area, first, second, third] = segments;
+  if (area === 'rooms') {
+    if (first === undefined) return { roomList: true };
+    if (first === 'delete_status') return { status: true };
+    const room = decodePathSegment(first);
+    return second === 'block' || second === 'delete_status' ? { room, status: true } : { room };
+  }
+  if (area === 'federation' && first === 'destinations') {
+    if (second === undefined) return { destinationList: true };
+    const destination = decodePathSegment(second);
+    return third === 'rooms' ? { destination, roomList: true } : { destination };
+  }
+  return { roomList: true, destinationList: true };
+}
+
+/** One write under way. */
+export interface PendingWrite {
+  /** The request is being sent to Synapse. */
+  sent(): void;
+  /**
+   * Called once the outcome is known, before the answer reaches the client (later calls do nothing): with
+   * Synapse's status, or without one when there is none (the facade refused it, or the request was sent
+   * and failed). A 401/403 or a request never sent changed nothing; anything else may have.
+   */
+  end(status?: number): void;
+}
+
+/** Options of the tracker. */
+export interface FreshnessOptions {
+  cache?: ResponseCache;
+  gate?: AdminGate;
+  /** How long what a write touched bypasses the cache after it, milliseconds. */
+  settleMs: number;
+  /** Clock, milliseconds; default Date.now. */
+  now?: () => number;
+}
+
+/** Most settle windows kept one by one; past that every read bypasses until they pass. */
+const MAX_HOT_KEYS = 10_000;
+
+/** Tracks writes for the cache (what is stale, what may not be stored) and the gate (whose verdicts end). */
+export class WriteTracker {
+  readonly #cache: ResponseCache | undefined;
+  readonly #gate: AdminGate | undefined;
+  readonly #settleMs: number;
+  readonly #now: () => number;
+  /** Settle windows by key (`room:<id>`, `room:*`, `rooms`, `dest:<name>`, `dest:*`, `dests`): end time. */
+  readonly #hot = new Map<string, number>();
+  /** Rooms written through the facade: their block and delete statuses are always read from Synapse. */
+  readonly #written = new LRUCache<string, true>({ max: 10_000 });
+  #generation = 0;
+
+  constructor({ cache, gate, settleMs, now = Date.now }: FreshnessOptions) {
+    this.#cache = cache;
+    this.#gate = gate;
+    this.#settleMs = settleMs;
+    this.#now = now;
+  }
+
+  /** Changes at the start and at the end of every write; a read may only be stored if it did not change. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Starts a write (`method` not GET/HEAD/OPTIONS) on `rawPath`, made with `token` if it carries one. */
+  begin(rawPath: string, token: string | undefined): PendingWrite {
+    this.#generation += 1;
+    let sent = false;
+    let ended = false;
+    return {
+      sent: () => {
+        sent = true;
+      },
+      end: (status) => {
+        if (ended) return;
+        ended = true;
+        this.#generation += 1;
+        const changed = status === undefined ? sent : status !== 401 && status !== 403;
+        if (changed) this.#apply(writeEffects(rawPath), token);
+      },
+    };
+  }
+
+  /** A room changed without a write through the facade being the cause (e.g. its deletion finished). */
+  roomChanged(roomId: string): void {
+    this.#generation += 1;
+    this.#apply({ rooms: [roomId], destinations: [] }, undefined);
+  }
+
+  /** Whether a read of `scope` must skip the cache (neither read nor store); `room` is the answer's own room. */
+  bypasses(scope: ReadScope, room: string | undefined = scope.room): boolean {
+    if (room !== undefined && scope.status && this.#written.has(room)) return true;
+    if (this.#hot.size === 0) return false;
+    const now = this.#now();
+    const hot = (key: string) => (this.#hot.get(key) ?? 0) > now;
+    if (this.#hot.size > MAX_HOT_KEYS && [...this.#hot.values()].some((until) => until > now)) return true;
+    if (room !== undefined && (hot(`room:${room}`) || hot('room:*'))) return true;
+    if ((scope.roomList || (scope.status && room === undefined)) && hot('rooms')) return true;
+    if (scope.destination !== undefined && (hot(`dest:${scope.destination}`) || hot('dest:*'))) return true;
+    return scope.destinationList === true && (hot('dests') || hot('rooms'));
+  }
+
+  #apply(effects: WriteEffects, token: string | undefined): void {
+    if (!changesAnything(effects)) return;
+    this.#cache?.invalidate(stalePaths(effects));
+    this.#markHot(effects);
+    if (effects.rooms !== 'all') for (const room of effects.rooms) this.#written.set(room, true);
+    const revoke = effects.revoke;
+    if (!revoke || !this.#gate || (revoke.kind !== 'user' && token === undefined)) return;
+    if (revoke.kind === 'token') this.#gate.forget(token!);
+    else if (revoke.kind === 'user') this.#gate.revokeUser(revoke.userId);
+    else this.#gate.revokeUser(this.#gate.userOf(token!));
+  }
+
+  #markHot({ rooms, destinations }: WriteEffects): void {
+    const now = this.#now();
+    const until = now + this.#settleMs;
+    for (const [key, ends] of this.#hot) if (ends <= now) this.#hot.delete(key);
+    const keys: string[] = [];
+    if (rooms === 'all') keys.push('room:*', 'rooms');
+    else if (rooms.length > 0) keys.push('rooms', ...rooms.map((room) => `room:${room}`));
+    if (destinations === 'all') keys.push('dest:*', 'dests');
+    else if (destinations.length > 0) keys.push('dests', ...destinations.map((destination) => `dest:${destination}`));
+    for (const key of keys) this.#hot.set(key, until);
+  }
+}
+
+/** Cache path patterns (`*` one segment, trailing `/**` the path and anything below) a write makes stale. */
+export function stalePaths({ rooms, destinations }: WriteEffects): string[] {
+  const paths: string[] = [];
+  if (rooms === 'all') paths.push(`${ADMIN}/v1/rooms/**`, `${ADMIN}/v2/rooms/**`);
+  else {
+    for (const room of rooms) paths.push(`${ADMIN}/v1/rooms/${encodePathSegment(room)}/**`, `${ADMIN}/v2/rooms/${encodePathSegment(room)}/**`);
+  }
+  if (rooms === 'all' || rooms.length > 0) {
+    // Lists show every room; a delete status by ID may be this room's; a join can add destinations and rooms.
+    paths.push(`${ADMIN}/v1/rooms`, `${ADMIN}/v2/rooms/delete_status/*`, `${ADMIN}/v1/federation/destinations`, `${ADMIN}/v1/federation/destinations/*/rooms`);
+  }
+  if (destinations === 'all') paths.push(`${ADMIN}/v1/federation/**`);
+  else {
+    for (const destination of destinations) paths.push(`${ADMIN}/v1/federation/destinations/${encodePathSegment(destination)}/**`);
+    if (destinations.length > 0) paths.push(`${ADMIN}/v1/federation/destinations`);
+  }
+  return paths;
+}
