@@ -2,10 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getGlobalDispatcher } from 'undici';
-import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { readRegistrationSharedSecret } from '../../../scripts/synapse/config.ts';
 import { registerOrLogin } from '../../../scripts/synapse/register.ts';
-import { startTestFacade, type TestFacade } from '../../support/facade.ts';
+import { comparable, facadeUrl, useFacade } from './compare.ts';
 import type { Expectation, Json } from './expected.ts';
 
 /** A request exactly as sent: `target` is the raw path and query; `token` goes in `Authorization` when given. */
@@ -29,18 +29,8 @@ export interface Reply {
   age: string | undefined;
 }
 
-let facade: TestFacade | undefined;
-
 /** Starts one facade with the default cache and gate settings in front of the real Synapse for the calling file. */
-export function useCachingFacade(): void {
-  beforeAll(async () => {
-    facade = await startTestFacade(inject('synapse').baseUrl);
-  });
-  afterAll(async () => {
-    await facade?.close();
-    facade = undefined;
-  });
-}
+export const useCachingFacade = useFacade;
 
 /** Sends `call` to `origin` through undici's dispatcher (no URL parsing, no header-count limit). */
 export async function send(origin: string, { method = 'GET', target, token, headers = {}, body }: Call): Promise<Reply> {
@@ -68,8 +58,7 @@ export async function send(origin: string, { method = 'GET', target, token, head
 
 /** Sends through the facade of this file. */
 export function viaFacade(call: Call): Promise<Reply> {
-  if (!facade) throw new Error('useCachingFacade() was not called in this file');
-  return send(facade.url, call);
+  return send(facadeUrl(), call);
 }
 
 /** Sends to Synapse directly. */
@@ -98,23 +87,6 @@ export async function warm(call: Call, { checkAge = true } = {}): Promise<Reply>
   expect({ status: second.status, cache: second.cache }, call.target).toStrictEqual({ status: 200, cache: 'hit' });
   if (checkAge) expect(second.age, `${call.target}: Age of a hit`).toMatch(/^\d+$/);
   return second;
-}
-
-/** `state` lists are unordered and events carry a serving-time `age`: both made comparable. */
-function comparable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(comparable);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    if (key === 'age' && 'event_id' in value) continue;
-    if (key === 'unsigned' && inner !== null && typeof inner === 'object') {
-      const { age: _age, ...rest } = inner as Record<string, unknown>;
-      out[key] = comparable(rest);
-    } else if (key === 'state' && Array.isArray(inner)) {
-      out[key] = comparable(inner.toSorted((a, b) => String((a as Json).event_id).localeCompare(String((b as Json).event_id))));
-    } else out[key] = comparable(inner);
-  }
-  return out;
 }
 
 /** Reads `call` through the facade, then from Synapse: same status, and the facade's body is `expected(Synapse's)`. */

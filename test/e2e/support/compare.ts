@@ -35,6 +35,12 @@ export function useFacade(): void {
   });
 }
 
+/** The URL of the calling file's facade (started by useFacade). */
+export function facadeUrl(): string {
+  if (!facade) throw new Error('useFacade() was not called in this file');
+  return facade.url;
+}
+
 /** Sends `exchange` to `baseUrl` byte for byte. */
 async function send(baseUrl: string, { method = 'GET', target, token = 'admin', headers = {}, body }: Exchange): Promise<Answer> {
   const state = inject('synapse');
@@ -69,7 +75,7 @@ const byEventId = (a: unknown, b: unknown) => String((a as Json).event_id).local
  * An event's `age` and `unsigned.age` are "now minus origin_server_ts" at the time of serving: they differ
  * between any two answers, so they are left out of the comparison (everything else is compared).
  */
-function comparable(value: unknown): unknown {
+export function comparable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(comparable);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
