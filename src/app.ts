@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { FacadeError, facadeErrors } from './errors.ts';
 import { originFormTarget, parseSynapseQuery, splitTarget } from './internal/query.ts';
 import { findAccessToken } from './pipeline/auth.ts';
+import { SAFE_METHODS } from './protection/write-effects.ts';
 import type { FacadeContext } from './pipeline/context.ts';
 import type { OwnedRoute } from './pipeline/owned-route.ts';
 import { CORS_HEADERS, sendError } from './pipeline/respond.ts';
@@ -13,9 +14,6 @@ import { passThrough } from './proxy/pass-through.ts';
 import { answerWellKnown, WELL_KNOWN_CLIENT_PATH } from './routes/well-known.ts';
 import { facadeEndpoints } from './facade/endpoints.ts';
 import { recordOf, startRequestRecord } from './observability/request-log.ts';
-
-/** Methods that never change anything in Synapse. */
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Finds the owned route for a method and raw path, first match in Synapse's registration order. */
 function findRoute(routes: readonly OwnedRoute[], method: string, rawPath: string) {

@@ -1,7 +1,7 @@
 // Read-only questions the facade asks Synapse on the caller's behalf before answering a request.
 import { FacadeError } from '../errors.ts';
 import type { FacadeContext } from './context.ts';
-import type { Lookup } from '../protection/admin-gate.ts';
+import { isTokenRefusalStatus, type Lookup } from '../protection/admin-gate.ts';
 import type { Probe } from './owned-route.ts';
 import { verbatimPairs } from './upstream-target.ts';
 
@@ -33,7 +33,7 @@ export function createProbe(
   return async (path) => {
     const target = credentials ? `${path}${path.includes('?') ? '&' : '?'}${credentials}` : path;
     const answer = await getJson(context, target, headers);
-    if (answer.status === 401 || answer.status === 403) context.gate?.forget(token);
+    if (isTokenRefusalStatus(answer.status)) context.gate?.forget(token);
     return answer;
   };
 }
@@ -41,23 +41,19 @@ export function createProbe(
 /** Characters a token may have to travel in an Authorization header (Synapse's own tokens always do). */
 const HEADER_SAFE_TOKEN = /^[!-~]+$/;
 
+const ACCESS_TOKEN_KEY: ReadonlySet<string> = new Set(['access_token']);
+
 /**
  * The gate's explicit lookup (whoami, then the admin flag): it carries the token and nothing else of the
  * client's request — no client header, no other query parameter — so the client cannot shape Synapse's
- * answer. A token that cannot travel in a header (it came in the query string) goes as `access_token`.
+ * answer. A token that cannot travel in a header came in the query string: its own first `access_token`
+ * pair goes, verbatim, as the only query parameter.
  */
-export function createGateLookup(context: FacadeContext, token: string): Lookup {
+export function createGateLookup(context: FacadeContext, { token, rawQuery }: { token: string; rawQuery: string }): Lookup {
   const inHeader = HEADER_SAFE_TOKEN.test(token);
   const headers: Record<string, string> = inHeader ? { authorization: `Bearer ${token}` } : {};
-  const queryToken = inHeader ? '' : `access_token=${percentEncodeBytes(Buffer.from(token, 'latin1'))}`;
+  const queryToken = inHeader ? undefined : verbatimPairs(rawQuery, ACCESS_TOKEN_KEY)[0];
   return (path) => getJson(context, queryToken ? `${path}${path.includes('?') ? '&' : '?'}${queryToken}` : path, headers);
-}
-
-/** Every byte percent-encoded except unreserved characters. */
-function percentEncodeBytes(bytes: Buffer): string {
-  let out = '';
-  for (const byte of bytes) out += /[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  return out;
 }
 
 /**

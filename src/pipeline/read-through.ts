@@ -1,5 +1,6 @@
 // Owned GETs: served from the shared cache when fresh, otherwise one coalesced upstream call (then cached).
 import { tokenKey } from '../internal/token-hash.ts';
+import { isTokenRefusalStatus } from '../protection/admin-gate.ts';
 import { readScope } from '../protection/freshness.ts';
 import type { FacadeContext, UpstreamAnswer } from './context.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
@@ -76,7 +77,7 @@ export async function readThroughCache(
   const alone = noCache || !verified;
   let answer = alone ? await send(clientGone) : await context.sharedGets.join(sharedKey, send, clientGone);
   // Synapse refused the token of the caller who started the shared request, not this caller's.
-  if ((answer.status === 401 || answer.status === 403) && answer.sentWith !== token) answer = await send(clientGone);
+  if (isTokenRefusalStatus(answer.status) && answer.sentWith !== token) answer = await send(clientGone);
   if (!cache) return { answer };
   if (!cacheable) return { answer, cacheStatus: 'bypass' };
   const bypass = noCache || settling;

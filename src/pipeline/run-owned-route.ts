@@ -5,7 +5,7 @@ import { FacadeError } from '../errors.ts';
 import { decodePathSegment } from '../internal/path.ts';
 import { parseSynapseQuery, splitTarget } from '../internal/query.ts';
 import { clientResponseHeaders, ownedRouteHeaders } from '../upstream/headers.ts';
-import type { GateSnapshot, Lookup } from '../protection/admin-gate.ts';
+import { isTokenRefusalStatus, type GateSnapshot, type Lookup } from '../protection/admin-gate.ts';
 import type { PendingWrite } from '../protection/freshness.ts';
 import { requireAccessToken } from './auth.ts';
 import type { FacadeContext, UpstreamAnswer } from './context.ts';
@@ -55,7 +55,7 @@ export async function runOwnedRoute(
   const token = requireAccessToken(incoming, args);
   const params = decodeGroups(match);
   const probe = createProbe(context, { headers, rawQuery, token });
-  const lookup = createGateLookup(context, token);
+  const lookup = createGateLookup(context, { token, rawQuery });
   // As in Synapse, an unknown or non-admin token is refused before any parameter is looked at. A token
   // without a verdict is verified up front for mutations (the audit names the admin); for a valid GET,
   // Synapse's own 200 may prove it, which saves two lookups on a UI's first page.
@@ -178,7 +178,7 @@ function noteRefusal(
   context: FacadeContext,
   { token, snapshot, status, body }: { token: string; snapshot: GateSnapshot | undefined; status: number; body: Buffer },
 ): void {
-  if (!context.gate || (status !== 401 && status !== 403)) return;
+  if (!context.gate || !isTokenRefusalStatus(status)) return;
   if (!snapshot) return context.gate.forget(token);
   try {
     context.gate.noteRefusal(snapshot, status, JSON.parse(body.toString('utf8')));

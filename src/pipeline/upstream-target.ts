@@ -5,14 +5,17 @@ import type { ValidatedRequest } from './owned-route.ts';
 /** Query keys forwarded exactly as received: the token (never re-encoded) and appservice masquerading. */
 const VERBATIM_KEYS = new Set(['access_token', 'user_id']);
 
-/** The raw `key=value` pairs of `rawQuery` whose key is forwarded verbatim, in their original order. */
-export function verbatimPairs(rawQuery: string): string[] {
+/**
+ * The raw `key=value` pairs of `rawQuery` whose key is one of `keys` (default: those forwarded verbatim,
+ * `access_token` and `user_id`), in their original order.
+ */
+export function verbatimPairs(rawQuery: string, keys: ReadonlySet<string> = VERBATIM_KEYS): string[] {
   if (rawQuery === '') return [];
   return rawQuery.split(/[&;]/).filter((pair) => {
     const eq = pair.indexOf('=');
     if (eq === -1) return false;
     const key = percentDecodeToBytes(pair.slice(0, eq).replaceAll('+', ' ')).toString('latin1');
-    return VERBATIM_KEYS.has(key);
+    return keys.has(key);
   });
 }
 

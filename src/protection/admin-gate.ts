@@ -38,9 +38,12 @@ function synapseAnswer(status: number, body: unknown): FacadeError {
   return new FacadeError(status, errcode ?? 'M_UNKNOWN', error ?? 'Unknown error', extra);
 }
 
-/** Synapse's refusals of a token: 401 (unknown, expired, missing) and 403 (not an admin), as Matrix JSON. */
+/** Synapse's statuses for refusing a token: 401 (unknown, expired, missing) and 403 (not allowed). */
+export const isTokenRefusalStatus = (status: number): boolean => status === 401 || status === 403;
+
+/** A refusal of a token as Synapse writes it: 401/403 with a Matrix `errcode`. */
 function isTokenRefusal(status: number, body: unknown): body is Record<string, unknown> {
-  return (status === 401 || status === 403) && typeof (body as { errcode?: unknown } | null)?.errcode === 'string';
+  return isTokenRefusalStatus(status) && typeof (body as { errcode?: unknown } | null)?.errcode === 'string';
 }
 
 /** Verifies tokens; concurrent checks of one token share one lookup. */

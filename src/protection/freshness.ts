@@ -3,7 +3,7 @@
 // Synapse directly for a settle window (Synapse finishes some writes in the background).
 import { LRUCache } from 'lru-cache';
 import { decodePathSegment, encodePathSegment } from '../internal/path.ts';
-import type { AdminGate } from './admin-gate.ts';
+import { isTokenRefusalStatus, type AdminGate } from './admin-gate.ts';
 import type { ResponseCache } from './response-cache.ts';
 import { changesAnything, writeEffects, type WriteEffects } from './write-effects.ts';
 
@@ -59,7 +59,7 @@ export interface FreshnessOptions {
   now?: () => number;
 }
 
-/** Most settle windows kept one by one; past that every read bypasses until they pass. */
+/** Most settle windows kept one by one; past that they become one window over everything. */
 const MAX_HOT_KEYS = 10_000;
 
 /** Tracks writes for the cache (what is stale, what may not be stored) and the gate (whose verdicts end). */
@@ -99,7 +99,7 @@ export class WriteTracker {
         if (ended) return;
         ended = true;
         this.#generation += 1;
-        const changed = status === undefined ? sent : status !== 401 && status !== 403;
+        const changed = status === undefined ? sent : !isTokenRefusalStatus(status);
         if (changed) this.#apply(writeEffects(rawPath), token);
       },
     };
@@ -117,7 +117,6 @@ export class WriteTracker {
     if (this.#hot.size === 0) return false;
     const now = this.#now();
     const hot = (key: string) => (this.#hot.get(key) ?? 0) > now;
-    if (this.#hot.size > MAX_HOT_KEYS && [...this.#hot.values()].some((until) => until > now)) return true;
     if (room !== undefined && (hot(`room:${room}`) || hot('room:*'))) return true;
     if ((scope.roomList || (scope.status && room === undefined)) && hot('rooms')) return true;
     if (scope.destination !== undefined && (hot(`dest:${scope.destination}`) || hot('dest:*'))) return true;
@@ -146,6 +145,10 @@ export class WriteTracker {
     if (destinations === 'all') keys.push('dest:*', 'dests');
     else if (destinations.length > 0) keys.push('dests', ...destinations.map((destination) => `dest:${destination}`));
     for (const key of keys) this.#hot.set(key, until);
+    if (this.#hot.size > MAX_HOT_KEYS) {
+      this.#hot.clear();
+      for (const key of ['room:*', 'rooms', 'dest:*', 'dests']) this.#hot.set(key, until);
+    }
   }
 }
 

@@ -24,6 +24,9 @@ export interface WriteEffects {
   revoke?: Revocation;
 }
 
+/** Methods that never change anything in Synapse: every other method is a write. */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 const NOTHING: WriteEffects = { rooms: [], destinations: [] };
 const EVERYTHING: WriteEffects = { rooms: 'all', destinations: 'all' };
 const ALL_ROOMS: WriteEffects = { rooms: 'all', destinations: [] };

@@ -5,9 +5,10 @@ import type { FacadeContext } from '../pipeline/context.ts';
 import { noteUpstreamStatus } from '../observability/request-log.ts';
 import { CORS_HEADERS } from '../pipeline/respond.ts';
 import type { PendingWrite } from '../protection/freshness.ts';
+import { SAFE_METHODS } from '../protection/write-effects.ts';
+import { isTokenRefusalStatus } from '../protection/admin-gate.ts';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.ts';
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** What the caller knows about a passed-through request. */
 export interface PassThroughOptions {
@@ -46,7 +47,7 @@ export async function passThrough(
   const response = await context.upstream.request({
     method,
     path: incoming.url ?? '/',
-    headers: upstreamRequestHeaders(incoming, { ...context.config, keepContentLength: true }),
+    headers: upstreamRequestHeaders(incoming, context.config),
     body: hasRequestBody(incoming) ? incoming : null,
     signal: abortable ? controller.signal : undefined,
   });
@@ -54,7 +55,7 @@ export async function passThrough(
   // Synapse has processed a write once its headers arrive: what it changed is dropped before the client hears.
   write?.end(response.statusCode);
   // Synapse refused this token: whatever the gate kept for it ends now (its answer is never a proof).
-  if ((response.statusCode === 401 || response.statusCode === 403) && context.gate) {
+  if (context.gate && isTokenRefusalStatus(response.statusCode)) {
     const token = tokenOf?.();
     if (token !== undefined) context.gate.forget(token);
   }

@@ -89,18 +89,16 @@ function forwardedFor(incoming: IncomingMessage, trustedProxies: readonly string
 export interface ForwardHeaderOptions {
   /** Peer addresses whose X-Forwarded-For/-Proto are kept (appended to); default none. */
   trustedProxies: readonly string[];
-  /** Keep the client's Content-Length (pass-through streams the body as received). Default false. */
-  keepContentLength?: boolean;
 }
 
 /**
- * Builds the headers sent to Synapse: end-to-end headers unchanged (Authorization included, forwarded as
- * received), hop-by-hop ones dropped, `X-Forwarded-For` and `X-Forwarded-Proto` set by the facade —
+ * Builds the headers a passed-through request is sent with: end-to-end headers unchanged (Authorization and
+ * Content-Length included, forwarded as received, the body being streamed as it comes), hop-by-hop ones dropped, `X-Forwarded-For` and `X-Forwarded-Proto` set by the facade —
  * overwritten unless the peer is a trusted proxy, in which case the peer address is appended.
  */
 export function upstreamRequestHeaders(
   incoming: IncomingMessage,
-  { trustedProxies, keepContentLength = false }: ForwardHeaderOptions,
+  { trustedProxies }: ForwardHeaderOptions,
 ): Record<string, string | string[]> {
   const listed = connectionListed(incoming.headers);
   const headers: Record<string, string | string[]> = {};
@@ -109,8 +107,6 @@ export function upstreamRequestHeaders(
     const name = raw[i]!.toLowerCase();
     if (HOP_BY_HOP.has(name) || listed.has(name)) continue;
     if (name === 'x-forwarded-for' || name === 'x-forwarded-proto') continue;
-    // Owned routes re-send the body from a buffer (or none): undici sets the length itself then.
-    if (name === 'content-length' && !keepContentLength) continue;
     const existing = headers[name];
     const value = raw[i + 1]!;
     if (existing === undefined) headers[name] = value;

@@ -32,6 +32,17 @@ async function write(method: Call['method'], target: string, body: unknown): Pro
   return answer;
 }
 
+/**
+ * Reads details and the filtered list after a write (each equal to Synapse's own answer) and checks that
+ * `field` rose by exactly one in both since the warmed `details` and `list` replies.
+ */
+async function expectRoseByOne(reads: ReturnType<typeof readsOf>, roomId: string, field: string, details: Reply, list: Reply): Promise<void> {
+  const after = await readBoth(reads.details, roomDetails);
+  expect(after.facade.body[field], `details ${field}`).toBe((details.body[field] as number) + 1);
+  const listAfter = await readBoth(reads.list, roomList);
+  expect(entryOf(listAfter.facade.body, roomId)?.[field], `list entry ${field}`).toBe((entryOf(list.body, roomId)![field] as number) + 1);
+}
+
 /** `reply` was not served from the cache. */
 const expectNotHit = (reply: Reply, label: string) => expect(reply.cache, label).not.toBe('hit');
 
@@ -49,10 +60,7 @@ describe('read-your-writes through the caching facade', () => {
     await write('POST', admin(`/v1/join/${seg(roomId)}`), { user_id: synapse().userUserId });
     const members = await readBoth(reads.members, unchanged);
     expect(members.facade.body.members).toContain(synapse().userUserId);
-    const after = await readBoth(reads.details, roomDetails);
-    expect(after.facade.body.joined_members).toBe((details.body.joined_members as number) + 1);
-    const listAfter = await readBoth(reads.list, roomList);
-    expect(entryOf(listAfter.facade.body, roomId)?.joined_members).toBe((entryOf(list.body, roomId)!.joined_members as number) + 1);
+    await expectRoseByOne(reads, roomId, 'joined_members', details, list);
   });
 
   it('a rename via the client API shows in details, state and the list entry at once', async () => {
@@ -82,10 +90,7 @@ describe('read-your-writes through the caching facade', () => {
     // Synapse invites the admin into a room that is not public (it joins nobody).
     const membership = state.find((event) => event.type === 'm.room.member' && event.state_key === synapse().adminUserId);
     expect((membership?.content as Json | undefined)?.membership).toBe('invite');
-    const after = await readBoth(reads.details, roomDetails);
-    expect(after.facade.body.state_events).toBe((details.body.state_events as number) + 1);
-    const listAfter = await readBoth(reads.list, roomList);
-    expect(entryOf(listAfter.facade.body, roomId)?.state_events).toBe((entryOf(list.body, roomId)!.state_events as number) + 1);
+    await expectRoseByOne(reads, roomId, 'state_events', details, list);
   });
 
   it('a deactivated user leaves the members list without a cache hit on the way', async () => {

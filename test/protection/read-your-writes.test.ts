@@ -96,10 +96,14 @@ describe('issue 14: each kind of write drops what it can change, and only that',
     expect(await cacheOf(facade(), DESTINATION)).toBe('miss');
   });
 
-  it('typing and receipts drop nothing; a write Synapse refuses (401) drops nothing', async () => {
+  it('typing and receipts drop nothing; a write Synapse (401) or the facade refuses drops nothing', async () => {
     await warm(facade(), details(BIG_ROOM_ID));
     await writeAs(facade(), 'PUT', `/_matrix/client/v3/rooms/${enc(BIG_ROOM_ID)}/typing/${enc('@admin:mock.example')}`);
     await writeAs(facade(), 'POST', `/_matrix/client/v3/rooms/${enc(BIG_ROOM_ID)}/receipt/m.read/$e`);
+    // A user admin write would drop every room; passed through, Synapse refuses the token.
+    const refused = await writeAs(facade(), 'PUT', `/_synapse/admin/v1/users/${enc('@alice:mock.example')}/admin`, 'not-a-token', '{"admin":true}');
+    expect(refused.status).toBe(401);
+    // An owned mutation whose token the gate refuses is never sent.
     await writeAs(facade(), 'POST', `/_synapse/admin/v1/rooms/${enc(BIG_ROOM_ID)}/make_room_admin`, 'not-a-token');
     expect(await cacheOf(facade(), details(BIG_ROOM_ID))).toBe('hit');
   });

@@ -1,12 +1,11 @@
 // Raw requests that keep the answer's headers (X-Facade-Cache, Age): for the gate-attack and read-your-writes e2e files.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getGlobalDispatcher } from 'undici';
 import { expect, inject } from 'vitest';
 import { readRegistrationSharedSecret } from '../../../scripts/synapse/config.ts';
 import { registerOrLogin } from '../../../scripts/synapse/register.ts';
-import { comparable, facadeUrl, useFacade } from './compare.ts';
-import type { Expectation, Json } from './expected.ts';
+import { comparable, dispatch, facadeUrl, useFacade, type RawAnswer } from './compare.ts';
+import type { Expectation } from './expected.ts';
 
 /** A request exactly as sent: `target` is the raw path and query; `token` goes in `Authorization` when given. */
 export interface Call {
@@ -18,11 +17,8 @@ export interface Call {
   body?: unknown;
 }
 
-/** An answer with its headers; `body` is the parsed JSON, or `{ nonJsonBody }` when it is not JSON. */
-export interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Json;
+/** A raw answer with the facade's cache headers picked out. */
+export interface Reply extends RawAnswer {
   /** `X-Facade-Cache` (undefined when absent). */
   cache: string | undefined;
   /** `Age` (undefined when absent). */
@@ -41,19 +37,12 @@ export async function send(origin: string, { method = 'GET', target, token, head
     payload = JSON.stringify(body);
     sent['content-type'] ??= 'application/json';
   }
-  const response = await getGlobalDispatcher().request({ origin, path: target, method, headers: sent, body: payload });
-  const text = await response.body.text();
-  let parsed: Json;
-  try {
-    parsed = JSON.parse(text) as Json;
-  } catch {
-    parsed = { nonJsonBody: text };
-  }
+  const answer = await dispatch(origin, { method, target, headers: sent, body: payload });
   const one = (name: string) => {
-    const value = response.headers[name];
+    const value = answer.headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
   };
-  return { status: response.statusCode, headers: response.headers, body: parsed, cache: one('x-facade-cache'), age: one('age') };
+  return { ...answer, cache: one('x-facade-cache'), age: one('age') };
 }
 
 /** Sends through the facade of this file. */

@@ -41,12 +41,20 @@ export function facadeUrl(): string {
   return facade.url;
 }
 
-/** Sends `exchange` to `baseUrl` byte for byte. */
-async function send(baseUrl: string, { method = 'GET', target, token = 'admin', headers = {}, body }: Exchange): Promise<Answer> {
-  const state = inject('synapse');
-  const auth = token === 'none' ? {} : { authorization: `Bearer ${token === 'admin' ? state.adminToken : state.userToken}` };
-  // The dispatcher sends `target` as is: no URL parsing, so raw bytes and `;` reach both servers unchanged.
-  const response = await getGlobalDispatcher().request({ origin: baseUrl, path: target, method, headers: { ...auth, ...headers }, body });
+/** One raw request's answer: status, headers, and the body parsed (`{ nonJsonBody }` when it is not JSON). */
+export interface RawAnswer extends Answer {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * Sends one request through undici's dispatcher, which sends `target` as is: no URL parsing, no header-count
+ * limit, so raw bytes and `;` reach the server unchanged.
+ */
+export async function dispatch(
+  origin: string,
+  { method, target, headers, body }: { method: string; target: string; headers: Record<string, string>; body?: string },
+): Promise<RawAnswer> {
+  const response = await getGlobalDispatcher().request({ origin, path: target, method: method as 'GET', headers, body });
   const text = await response.body.text();
   let parsed: Json;
   try {
@@ -54,7 +62,15 @@ async function send(baseUrl: string, { method = 'GET', target, token = 'admin', 
   } catch {
     parsed = { nonJsonBody: text };
   }
-  return { status: response.statusCode, body: parsed };
+  return { status: response.statusCode, headers: response.headers, body: parsed };
+}
+
+/** Sends `exchange` to `baseUrl` byte for byte. */
+async function send(baseUrl: string, { method = 'GET', target, token = 'admin', headers = {}, body }: Exchange): Promise<Answer> {
+  const state = inject('synapse');
+  const auth: Record<string, string> = token === 'none' ? {} : { authorization: `Bearer ${token === 'admin' ? state.adminToken : state.userToken}` };
+  const { status, body: parsed } = await dispatch(baseUrl, { method, target, headers: { ...auth, ...headers }, body });
+  return { status, body: parsed };
 }
 
 /** Sends through the facade only. */
