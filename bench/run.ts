@@ -1,6 +1,7 @@
 // `npm run bench`: the mock and the facades in child processes, scenarios (a)–(f) under autocannon, a table and a JSON file.
 import os from 'node:os';
 import { pinToCore, startFacadeChild, startMockChild, type BenchChild, type MockChild, type Pinning } from './processes.ts';
+import { exactNumbersRow } from './exact-numbers.ts';
 import { profileLoad } from './load.ts';
 import * as scenario from './scenarios.ts';
 import { formatProfiles, formatTable, writeResults, type ResultRow } from './report.ts';
@@ -76,6 +77,8 @@ try {
   // A facade that has seen nothing yet, so the first page load really is the first.
   const fresh = await facadeChild('fresh', {}, mock.url);
   for (const row of await scenario.ketesa(fresh, mock)) rows.push(progress(row));
+  // In this (runner) process: the CPU exact numbers cost per owned 100-room page.
+  rows.push(progress(await exactNumbersRow(mock.url)));
 } finally {
   await Promise.allSettled(children.reverse().map((child) => child.stop()));
 }

@@ -1,6 +1,6 @@
 // Room event endpoints: messages, timestamp_to_event and event context.
 import { z } from 'zod';
-import { clientEvent } from './common.ts';
+import { clientEvent, jsonInteger } from './common.ts';
 import { direction, synapseInteger, synapseJson, synapseString } from './query-params.ts';
 
 /** Synapse's cap on messages `limit`. Synapse: synapse/streams/config.py MAX_LIMIT */
@@ -31,7 +31,7 @@ export const timestampToEventQuery = {
   dir: direction,
 };
 
-export const timestampToEvent = z.looseObject({ event_id: z.string(), origin_server_ts: z.number().int() });
+export const timestampToEvent = z.looseObject({ event_id: z.string(), origin_server_ts: jsonInteger });
 
 /** GET …/context/{event_id}: limit → filter. */
 export const eventContextQuery = {

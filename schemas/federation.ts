@@ -1,6 +1,7 @@
 // Federation admin API: request parameters (in Synapse's check order) and response contracts.
 // Synapse: synapse/rest/admin/federation.py, synapse/storage/databases/main/transactions.py
 import { z } from 'zod';
+import { jsonInteger } from './common.ts';
 import { direction, synapseInteger, synapseString } from './query-params.ts';
 
 /** `order_by` values in Synapse's order (its error message lists them this way). */
@@ -28,7 +29,7 @@ export const destinationRoomsQuery = {
   dir: direction,
 };
 
-const timestamp = z.number().int();
+const timestamp = jsonInteger;
 
 /** One destination as the list sends it (retry columns NULL → 0 by Synapse; failure_ts raw). */
 export const destination = z.looseObject({
@@ -41,13 +42,13 @@ export const destination = z.looseObject({
 
 export const destinationList = z.looseObject({
   destinations: z.array(destination),
-  total: z.number().int(),
+  total: jsonInteger,
   next_token: z.string().optional(),
 });
 
 export const destinationRooms = z.looseObject({
-  rooms: z.array(z.looseObject({ room_id: z.string(), stream_ordering: z.number().int() })),
-  total: z.number().int(),
+  rooms: z.array(z.looseObject({ room_id: z.string(), stream_ordering: jsonInteger })),
+  total: jsonInteger,
   next_token: z.string().optional(),
 });
 
@@ -63,7 +64,7 @@ export const destinationOut = z.looseObject({
 /** The destinations list as the facade answers it; `next_token` only when it moves past this page. */
 export const destinationListOut = z.looseObject({
   destinations: z.array(destinationOut),
-  total: z.number().int(),
+  total: jsonInteger,
   next_token: z.string().optional(),
 });
 

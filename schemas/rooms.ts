@@ -1,7 +1,7 @@
 // Rooms admin API: request parameters (in Synapse's check order) and response contracts.
 // Synapse: synapse/rest/admin/rooms.py, synapse/storage/databases/main/room.py
 import { z } from 'zod';
-import { optionalInteger, optionalString, sqliteBoolean } from './common.ts';
+import { jsonInteger, optionalInteger, optionalString, sqliteBoolean } from './common.ts';
 import { direction, synapseBoolean, synapseInteger, synapseString } from './query-params.ts';
 
 /** RoomSortOrder values in Synapse's declaration order (the order of its error message). */
@@ -58,10 +58,10 @@ export const roomListItem = z.looseObject({
 
 export const roomList = z.looseObject({
   rooms: z.array(roomListItem),
-  offset: z.number().int(),
-  total_rooms: z.number().int(),
-  next_batch: z.number().int().optional(),
-  prev_batch: z.number().int().optional(),
+  offset: jsonInteger,
+  total_rooms: jsonInteger,
+  next_batch: jsonInteger.optional(),
+  prev_batch: jsonInteger.optional(),
 });
 
 /** Room details: the list fields plus topic, avatar, devices, forgotten and tombstone (1.153+). */
@@ -74,15 +74,15 @@ export const roomDetails = roomListItem.extend({
   replacement_room: optionalString,
 });
 
-export const roomMembers = z.looseObject({ members: z.array(z.string()), total: z.number().int() });
+export const roomMembers = z.looseObject({ members: z.array(z.string()), total: jsonInteger });
 
 /** A room of the list as the facade answers it: all 15 documented fields present, null when unknown. */
 export const roomListItemOut = z.looseObject({
   room_id: z.string(),
   name: z.string().nullable(),
   canonical_alias: z.string().nullable(),
-  joined_members: z.number().int().nullable(),
-  joined_local_members: z.number().int().nullable(),
+  joined_members: jsonInteger.nullable(),
+  joined_local_members: jsonInteger.nullable(),
   version: z.string().nullable(),
   /** Never `""`: Synapse's empty creator (element-hq/synapse#18563) is answered as null. */
   creator: z.string().min(1).nullable(),
@@ -92,25 +92,25 @@ export const roomListItemOut = z.looseObject({
   join_rules: z.string().nullable(),
   guest_access: z.string().nullable(),
   history_visibility: z.string().nullable(),
-  state_events: z.number().int().nullable(),
+  state_events: jsonInteger.nullable(),
   room_type: z.string().nullable(),
 });
 
 /** The rooms list as the facade answers it: `next_token` (a string) beside `next_batch`, both only when paging advances. */
 export const roomListOut = z.looseObject({
   rooms: z.array(roomListItemOut),
-  offset: z.number().int(),
-  total_rooms: z.number().int(),
-  next_batch: z.number().int().optional(),
+  offset: jsonInteger,
+  total_rooms: jsonInteger,
+  next_batch: jsonInteger.optional(),
   next_token: z.string().optional(),
-  prev_batch: z.number().int().optional(),
+  prev_batch: jsonInteger.optional(),
 });
 
 /** Room details as the facade answers them; tri-state `forgotten`/`tombstoned` (null: release too old to say). */
 export const roomDetailsOut = roomListItemOut.extend({
   topic: z.string().nullable(),
   avatar: z.string().nullable(),
-  joined_local_devices: z.number().int().nullable(),
+  joined_local_devices: jsonInteger.nullable(),
   forgotten: z.boolean().nullable(),
   tombstoned: z.boolean().nullable(),
   replacement_room: z.string().nullable(),
@@ -138,7 +138,7 @@ export const roomBlockStatusOut = z.looseObject({ block: z.boolean(), user_id: z
 
 /** Forward extremities of a room. */
 export const forwardExtremities = z.looseObject({
-  count: z.number().int(),
+  count: jsonInteger,
   results: z.array(
     z.looseObject({
       event_id: z.string(),
@@ -151,16 +151,19 @@ export const forwardExtremities = z.looseObject({
 
 /** Forward extremities as the facade answers them: every column present, null when Synapse left it out. */
 export const forwardExtremitiesOut = z.looseObject({
-  count: z.number().int(),
+  count: jsonInteger,
   results: z.array(
     z.looseObject({
       event_id: z.string(),
-      state_group: z.number().int().nullable(),
-      depth: z.number().int().nullable(),
-      received_ts: z.number().int().nullable(),
+      state_group: jsonInteger.nullable(),
+      depth: jsonInteger.nullable(),
+      received_ts: jsonInteger.nullable(),
     }),
   ),
 });
+
+/** DELETE …/forward_extremities: how many extremities Synapse deleted. */
+export const forwardExtremitiesDeleted = z.looseObject({ deleted: jsonInteger });
 
 export type RoomBlockStatus = z.infer<typeof roomBlockStatus>;
 export type ForwardExtremities = z.infer<typeof forwardExtremities>;

@@ -14,6 +14,7 @@ export function describeSchema(schema: JsonSchema): string {
   else if (typeof schema.type === 'string') parts.push(escapeHtml(schema.type));
   if (typeof schema.minimum === 'number') parts.push(`≥ ${schema.minimum}`);
   if (typeof schema.minLength === 'number') parts.push(`at least ${schema.minLength} character(s)`);
+  if (typeof schema.pattern === 'string') parts.push(`matching ${code(schema.pattern)}`);
   if (typeof schema.contentMediaType === 'string') parts.push(escapeHtml(schema.contentMediaType));
   if (schema.default !== undefined) parts.push(`default ${code(String(schema.default))}`);
   return parts.join(', ');
@@ -35,8 +36,8 @@ function operationSection(method: string, path: string, operation: OperationObje
     ? `<h4>Request body (JSON${body.required ? ', required' : ', optional'})</h4>${pre(body.content['application/json'].schema)}`
     : '';
   const responses = Object.entries(operation.responses).map(([status, response]) => {
-    const schema = response.content['application/json'].schema;
-    const shape = status === '200' ? `<details><summary>Schema</summary>${pre(schema)}</details>` : ' Matrix error.';
+    const schema = response.content?.['application/json'].schema;
+    const shape = !schema ? ' No body.' : status === '200' ? `<details><summary>Schema</summary>${pre(schema)}</details>` : ' Matrix error.';
     return `<li><strong>${status}</strong> ${escapeHtml(response.description)}${shape}</li>`;
   });
   return [

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import packageJson from '../../package.json' with { type: 'json' };
 import { matrixError } from '../../schemas/common.ts';
+import { PATH_PATTERNS } from '../../schemas/identifiers.ts';
 import { queryParamDocs } from '../../schemas/query-params.ts';
 import type { OwnedRoute } from '../pipeline/owned-route.ts';
 
@@ -22,13 +23,18 @@ export interface ParameterObject {
 interface MediaContent {
   'application/json': { schema: JsonSchema };
 }
+/** A response; without `content` it has no body. */
+export interface ResponseObject {
+  description: string;
+  content?: MediaContent;
+}
 export interface OperationObject {
   operationId: string;
   summary: string;
   tags: string[];
   parameters: ParameterObject[];
   requestBody?: { required: boolean; content: MediaContent };
-  responses: Record<string, { description: string; content: MediaContent }>;
+  responses: Record<string, ResponseObject>;
   security: Array<Record<string, string[]>>;
 }
 export interface OpenApiDocument {
@@ -39,15 +45,42 @@ export interface OpenApiDocument {
   components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
 }
 
-/** Every status the facade or Synapse may answer with a Matrix error, and when. */
-export const ERROR_RESPONSES: Readonly<Record<string, string>> = {
-  400: 'A parameter or body field fails Synapse\'s checks (made by the facade, in Synapse\'s order, before forwarding).',
-  401: 'No access token, or one Synapse does not know (M_MISSING_TOKEN, M_UNKNOWN_TOKEN).',
-  403: 'The token\'s user is not a server admin (M_FORBIDDEN).',
-  404: 'The room, event, destination or deletion task does not exist (M_NOT_FOUND).',
-  413: 'The request body is larger than the facade accepts (M_TOO_LARGE).',
-  502: 'Synapse is unreachable or sent an answer the facade could not read.',
-  504: 'Synapse did not answer in time.',
+/** A status other than 200 a client can receive, on which operations, and whether it has a Matrix error body. */
+interface ErrorStatus {
+  description: string;
+  /** The operations it can happen on; every one when absent. */
+  when?: (route: OwnedRoute) => boolean;
+  /** False for an answer without a body. Default true: a Matrix error. */
+  matrixBody?: boolean;
+}
+
+const hasPathParameter = (route: OwnedRoute) => route.name.includes('{');
+
+/** Every status but 200 that reaches clients of the owned routes (from the facade, its HTTP layer, or Synapse). */
+export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
+  400: {
+    description:
+      "A path parameter, query parameter or body field fails Synapse's checks (the facade answers in Synapse's order and sends " +
+      "nothing), Synapse's own 400 (passed through), or an HTTP request the facade cannot read (e.g. a bad Host header).",
+  },
+  401: { description: 'No access token, or one Synapse does not know (M_MISSING_TOKEN, M_UNKNOWN_TOKEN).' },
+  403: { description: "The token's user is not a server admin (M_FORBIDDEN)." },
+  404: { description: 'The room, event, destination or deletion task does not exist (M_NOT_FOUND).', when: hasPathParameter },
+  408: { description: 'The client did not send the whole request in time (the facade closes the connection).' },
+  413: { description: 'The request body is larger than MAX_BODY_BYTES (M_TOO_LARGE); nothing is sent.', when: (route) => route.body !== undefined },
+  414: { description: "The request Synapse would receive is longer than Twisted's request line allows, even written as short as Synapse reads it (M_TOO_LARGE); nothing is sent." },
+  // Synapse: synapse/http/site.py SynapseRequest.requestReceived answers any POST whose Content-Type is
+  // multipart/form-data with an empty 415, before routing or auth; the facade passes it through.
+  415: {
+    description: "Synapse's own answer to a POST whose Content-Type is multipart/form-data (no body), passed through.",
+    when: (route) => route.method === 'POST',
+    matrixBody: false,
+  },
+  431: { description: 'The request line and headers are too large, or the headers the facade would forward exceed 8 KiB (M_TOO_LARGE); nothing is sent.' },
+  500: { description: "Synapse's own internal error, passed through unchanged." },
+  502: { description: 'Synapse is unreachable, closed the connection without an answer, or sent one the facade could not read (M_UNKNOWN).' },
+  503: { description: 'No connection to Synapse became free within UPSTREAM_QUEUE_TIMEOUT_MS (M_UNKNOWN); nothing is sent.' },
+  504: { description: 'Synapse did not answer in time (M_UNKNOWN).' },
 };
 
 const MATRIX_ERROR_REF = { $ref: '#/components/schemas/MatrixError' };
@@ -68,15 +101,43 @@ function pathOf(route: OwnedRoute): string {
   return route.name.slice(prefix.length);
 }
 
+/**
+ * Routes whose `validate` checks `room_id` with RoomID.is_valid (pipeline/path-checks.ts requireRoomId), as
+ * Synapse's servlet does; on the others Synapse looks any room ID up as given. Every `room_identifier` is
+ * checked as a room ID or alias. test/facade/openapi.test.ts holds this list to what each route does.
+ */
+const ROOM_ID_CHECKED: ReadonlySet<string> = new Set([
+  'GET /v1/rooms/{room_id}/block',
+  'PUT /v1/rooms/{room_id}/block',
+  'DELETE /v1/rooms/{room_id}',
+  'DELETE /v2/rooms/{room_id}',
+  'GET /v2/rooms/{room_id}/delete_status',
+]);
+
+const DECODED = 'Percent-encoded in the path; the pattern applies to the decoded value.';
+const UNICODE_PORT =
+  "It leaves out one form Synapse and the facade accept: a server name's port in non-ASCII digits (Python's int() reads them).";
+
+/** The schema and description of one path parameter: the pattern the facade checks it with, or none. */
+function pathParameter(route: OwnedRoute, name: string): Pick<ParameterObject, 'description' | 'schema'> {
+  if (name === 'room_identifier') {
+    return { description: `A room ID or a room alias. ${DECODED} ${UNICODE_PORT}`, schema: { type: 'string', pattern: PATH_PATTERNS.roomIdOrAlias } };
+  }
+  if (name === 'room_id' && ROOM_ID_CHECKED.has(route.name)) {
+    return { description: `A room ID, checked as Synapse's RoomID.is_valid does. ${DECODED} ${UNICODE_PORT}`, schema: { type: 'string', pattern: PATH_PATTERNS.roomId } };
+  }
+  // Any text: Synapse looks it up as given, and a dot segment (`.`, `..`), which the facade never sends as
+  // such, gets the answer of any unknown ID. Synapse's `[^/]+` (not `*`) makes an empty segment no route at all.
+  const nonEmpty = route.pattern.source.includes(`(?<${name}>[^/]+)`);
+  return {
+    description: 'Any text, percent-encoded in the path: Synapse does not check its format, it looks the value up as given.',
+    schema: { type: 'string', ...(nonEmpty ? { minLength: 1 } : {}) },
+  };
+}
+
 /** Path parameters, from the `{param}` placeholders of the route name. */
-function pathParameters(path: string): ParameterObject[] {
-  return [...path.matchAll(/\{([^}]+)\}/g)].map(([, name = '']) => ({
-    name,
-    in: 'path' as const,
-    required: true,
-    description: name === 'room_identifier' ? 'A room ID or a room alias, percent-encoded.' : 'Percent-encoded.',
-    schema: { type: 'string' },
-  }));
+function pathParameters(route: OwnedRoute, path: string): ParameterObject[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].map(([, name = '']) => ({ name, in: 'path' as const, required: true, ...pathParameter(route, name) }));
 }
 
 /** Query parameters, in the order Synapse checks them, from the metadata each query helper registered. */
@@ -98,13 +159,17 @@ function requestBody(route: OwnedRoute): OperationObject['requestBody'] {
 function responses(route: OwnedRoute): OperationObject['responses'] {
   // The output schema, not the upstream one: the document describes what clients receive.
   const ok = {
-    description: "Synapse's answer, normalised to this schema (unknown fields are kept).",
+    description:
+      "Synapse's answer, normalised to this schema (unknown fields are kept, numbers written as Synapse wrote them). " +
+      'An answer that does not fit is passed on unchanged, logged and counted.',
     content: { 'application/json': { schema: route.response ? jsonSchemaOf(route.response.out, 'output') : {} } },
   };
-  const errors = Object.entries(ERROR_RESPONSES).map(([status, description]) => [
-    status,
-    { description, content: { 'application/json': { schema: { ...MATRIX_ERROR_REF } } } },
-  ]);
+  const errors = Object.entries(ERROR_STATUSES)
+    .filter(([, { when }]) => when === undefined || when(route))
+    .map(([status, { description, matrixBody = true }]): [string, ResponseObject] => [
+      status,
+      matrixBody ? { description, content: { 'application/json': { schema: { ...MATRIX_ERROR_REF } } } } : { description },
+    ]);
   return { 200: ok, ...Object.fromEntries(errors) };
 }
 
@@ -114,7 +179,7 @@ function operationOf(route: OwnedRoute, path: string): OperationObject {
     operationId: `${route.method.toLowerCase()}${path.replace(/[{}]/g, '').replace(/\//g, '_')}`,
     summary: route.summary ?? route.name,
     tags: [path.startsWith('/v1/federation/') ? 'Federation' : 'Rooms'],
-    parameters: [...pathParameters(path), ...queryParameters(route)],
+    parameters: [...pathParameters(route, path), ...queryParameters(route)],
     ...(body ? { requestBody: body } : {}),
     responses: responses(route),
     security: [{ accessToken: [] }],

@@ -1,6 +1,7 @@
 // Room objects: every documented field present, booleans as booleans, `creator: ""` as null.
 import type { RoomDetails, RoomDetailsOut, RoomList, RoomListItem, RoomListItemOut, RoomListOut } from '../../schemas/rooms.ts';
 import { toBoolean, toBooleanOrNull } from '../../schemas/common.ts';
+import { integerText, integerValue } from '../internal/exact-json.ts';
 
 /** The 15 documented room-list fields; unknown fields from newer Synapse releases are kept. */
 export function normaliseRoomListItem(room: RoomListItem): RoomListItemOut {
@@ -43,10 +44,11 @@ export function normaliseRoomDetails(room: RoomDetails): RoomDetailsOut {
  * `next_batch` that does not move past `offset` (a `limit=0` page) is dropped, so paging cannot loop.
  */
 export function normaliseRoomList({ rooms, next_batch, ...rest }: RoomList): RoomListOut {
-  const advances = next_batch !== undefined && next_batch > rest.offset;
+  // Compared and written exactly: beyond 2^53 two different tokens can be the same double.
+  const advances = next_batch !== undefined && integerValue(next_batch) > integerValue(rest.offset);
   return {
     ...rest,
     rooms: rooms.map(normaliseRoomListItem),
-    ...(advances ? { next_batch, next_token: String(next_batch) } : {}),
+    ...(advances ? { next_batch, next_token: integerText(next_batch) } : {}),
   };
 }

@@ -1,38 +1,50 @@
 // Checking a 200 answer against its Zod contract and normalising it; a misfit passes through untouched.
+import { parseJsonExact } from '../internal/exact-json.ts';
 import { jsonBytes } from '../internal/json-bytes.ts';
+import { LogBudget } from '../internal/log-budget.ts';
 import type { FacadeContext } from './context.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
 
 /**
  * Normalises a 200 body. `fits` says whether it was JSON that fitted the route's upstream schema; a body
- * that does not fit is returned untouched and counted, and is never proof of anything nor cached.
+ * that does not fit is returned untouched and counted, and is never proof of anything, never cached and
+ * never handed to another caller. Numbers are written back exactly as Synapse wrote them (see exact-json.ts).
  */
 export function normaliseBody(context: FacadeContext, route: OwnedRoute, request: ValidatedRequest, body: Buffer): { body: Buffer; fits: boolean } {
   const contract = route.response;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = parseJsonExact(body.toString('utf8'));
   } catch {
-    reportMismatch(context, route, 'body is not JSON');
+    reportMismatch(context, route, body, 'body is not JSON');
     return { body, fits: false };
   }
   if (!contract) return { body, fits: parsed !== null && typeof parsed === 'object' };
   const checked = contract.upstream.safeParse(parsed);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    reportMismatch(context, route, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    reportMismatch(context, route, body, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
     return { body, fits: false };
   }
   // The parsed value, not Zod's output: Zod strips unknown keys, and newer Synapse fields must survive.
   return { body: jsonBytes(contract.normalise(parsed as never, request)), fits: true };
 }
 
-/** Counts a schema mismatch and logs it once per route. */
-function reportMismatch(context: FacadeContext, route: OwnedRoute, what: string): void {
-  const seen = context.schemaMismatches.get(route.name) ?? 0;
-  context.schemaMismatches.set(route.name, seen + 1);
+/** One log budget per facade: a Synapse that keeps sending garbage gets a bounded number of lines per route. */
+const logBudgets = new WeakMap<FacadeContext, LogBudget>();
+
+/** Counts every schema mismatch; logs each one while the route's log budget lasts, then says how many it held back. */
+function reportMismatch(context: FacadeContext, route: OwnedRoute, body: Buffer, what: string): void {
+  const count = (context.schemaMismatches.get(route.name) ?? 0) + 1;
+  context.schemaMismatches.set(route.name, count);
   context.metrics.schemaMismatches.inc({ route: route.name });
-  if (seen === 0) {
-    context.logger.warn({ route: route.name, mismatch: what }, 'Synapse response did not fit its schema; passed through unchanged');
-  }
+  let budget = logBudgets.get(context);
+  if (!budget) logBudgets.set(context, (budget = new LogBudget()));
+  const decision = budget.take(route.name);
+  if (!decision.write) return;
+  // The Zod path and message only: never the body, which may hold anything Synapse put there.
+  context.logger.warn(
+    { route: route.name, mismatch: what, body_bytes: body.length, mismatches_total: count, ...(decision.suppressed ? { suppressed: decision.suppressed } : {}) },
+    'Synapse response did not fit its schema; passed through unchanged, not cached',
+  );
 }

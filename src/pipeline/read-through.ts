@@ -50,7 +50,8 @@ function roomOfAnswer(body: Buffer): string | undefined {
 /**
  * Answers an owned GET through the cache (when it exists and the route is cacheable) and coalescing.
  * Only answers marked `shareable` (a 200 that fits its schema, for a verified admin or one this very answer
- * proved) are stored. A read that overlapped a write is not stored, and what a write touched bypasses the
+ * proved) are stored or given to a caller who joined the request; a joiner handed any other 200 asks Synapse
+ * itself. A read that overlapped a write is not stored, and what a write touched bypasses the
  * cache for its settle window (see protection/freshness.ts).
  */
 export async function readThroughCache(
@@ -75,9 +76,16 @@ export async function readThroughCache(
   // A write changes the generation, so nobody joins a request that started before it.
   const sharedKey = `${generation} ${context.gate ? key : `${tokenKey(token)} ${key}`}`;
   const alone = noCache || !verified;
-  let answer = alone ? await send(clientGone) : await context.sharedGets.join(sharedKey, send, clientGone);
+  let started = alone;
+  const start = (signal: AbortSignal) => {
+    started = true;
+    return send(signal);
+  };
+  let answer = alone ? await send(clientGone) : await context.sharedGets.join(sharedKey, start, clientGone);
   // Synapse refused the token of the caller who started the shared request, not this caller's.
   if (isTokenRefusalStatus(answer.status) && answer.sentWith !== token) answer = await send(clientGone);
+  // A 200 that did not fit its schema belongs to the caller it was sent for: a joiner asks Synapse itself.
+  else if (!started && answer.status === 200 && !answer.shareable) answer = await send(clientGone);
   if (!cache) return { answer };
   if (!cacheable) return { answer, cacheStatus: 'bypass' };
   const bypass = noCache || settling;

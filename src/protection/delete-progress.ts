@@ -1,6 +1,7 @@
 // Delete statuses never go backwards: the newest status the facade has served for a delete task is kept,
 // and an older one (a cached or coalesced answer, a lagging worker) is replaced by it.
 import { LRUCache } from 'lru-cache';
+import { parseJsonExact } from '../internal/exact-json.ts';
 import { jsonBytes } from '../internal/json-bytes.ts';
 
 /** Order of a task's life: scheduled → active → complete or failed (or cancelled). Unknown names rank as active. */
@@ -25,7 +26,8 @@ export class DeleteProgress {
   apply(body: Buffer): Progressed {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8'));
+      // Exact numbers: a rewritten answer keeps every number as Synapse wrote it (issue 10 #4).
+      parsed = parseJsonExact(body.toString('utf8'));
     } catch {
       return { body, finished: [] };
     }

@@ -2,7 +2,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { facadeEndpoints } from '../../src/facade/endpoints.ts';
-import { ADMIN_PREFIX, buildOpenApiDocument, type OpenApiDocument } from '../../src/facade/openapi.ts';
+import { FacadeError } from '../../src/errors.ts';
+import { ADMIN_PREFIX, buildOpenApiDocument, type OpenApiDocument, type OperationObject } from '../../src/facade/openapi.ts';
 import { ownedRoutes } from '../../src/routes/owned-routes.ts';
 import { startTestFacade, type TestFacade } from '../support/facade.ts';
 
@@ -54,9 +55,9 @@ describe('/_facade/openapi.json', () => {
     for (const [method, path] of ownedOperations) {
       const { security, responses } = operation(method, path)!;
       expect(security).toEqual([{ accessToken: [] }]);
-      expect(responses['200']?.content['application/json'].schema).toHaveProperty('type', 'object');
-      for (const status of ['400', '401', '403', '404', '413', '502', '504']) {
-        expect(responses[status]?.content['application/json'].schema, `${method} ${path} ${status}`).toEqual({
+      expect(responses['200']?.content?.['application/json'].schema).toHaveProperty('type', 'object');
+      for (const status of ['400', '401', '403', '414', '431', '500', '502', '503', '504']) {
+        expect(responses[status]?.content?.['application/json'].schema, `${method} ${path} ${status}`).toEqual({
           $ref: '#/components/schemas/MatrixError',
         });
       }
@@ -64,7 +65,7 @@ describe('/_facade/openapi.json', () => {
   });
 
   it('documents the 200 answer as normalised, not as Synapse sends it', () => {
-    const okSchema = (method: string, path: string) => operation(method, `${ADMIN_PREFIX}${path}`)!.responses['200']!.content['application/json'].schema;
+    const okSchema = (method: string, path: string) => operation(method, `${ADMIN_PREFIX}${path}`)!.responses['200']!.content!['application/json'].schema;
     const roomsList = okSchema('get', '/v1/rooms');
     expect(roomsList).toMatchObject({ properties: { next_token: { type: 'string' }, next_batch: { type: 'integer' } } });
     // Synapse's SQLite 0/1 is not in the contract: clients always get a boolean.
@@ -116,6 +117,71 @@ describe('/_facade/openapi.json', () => {
     const { z } = await import('zod');
     const [route] = ownedRoutes;
     expect(() => buildOpenApiDocument([{ ...route!, query: { extra: z.string() } }])).toThrow(/extra/);
+  });
+});
+
+describe('issue 10 #6: OpenAPI gaps', () => {
+  const operations = () => ownedRoutes.map((route) => ({ route, operation: operation(...ownedOperations[ownedRoutes.indexOf(route)]!)! }));
+  const statusesOf = (op: OperationObject) => Object.keys(op.responses).sort();
+
+  it('every status a client can receive is documented, each only where it can happen', () => {
+    for (const { route, operation: op } of operations()) {
+      const hasPathParameter = route.name.includes('{');
+      const expected = ['200', '400', '401', '403', '408', '414', '431', '500', '502', '503', '504'];
+      if (hasPathParameter) expected.push('404');
+      // Every route with a body policy reads (and size-checks) the body, even one Synapse ignores.
+      if (route.body !== undefined) expected.push('413');
+      if (route.method === 'POST') expected.push('415');
+      expect(statusesOf(op), route.name).toEqual(expected.sort());
+    }
+  });
+
+  it('415 is Synapse’s own empty answer to a multipart/form-data POST: documented without a body', () => {
+    const reset = operation('post', `${ADMIN_PREFIX}/v1/federation/destinations/{destination}/reset_connection`)!;
+    expect(reset.responses['415']).toEqual({ description: expect.stringMatching(/multipart\/form-data/) });
+    expect(operation('put', `${ADMIN_PREFIX}/v1/rooms/{room_id}/block`)!.responses).not.toHaveProperty('415');
+  });
+
+  it('integers carry no artificial ±(2^53−1) bound anywhere in the document', () => {
+    expect(documentText).not.toMatch(/9007199254740991/);
+    const roomsList = operation('get', `${ADMIN_PREFIX}/v1/rooms`)!.responses['200']!.content!['application/json'].schema;
+    expect(roomsList).toHaveProperty('properties.next_batch', { type: 'integer' });
+    expect(roomsList).toHaveProperty('properties.rooms.items.properties.joined_members', { type: ['integer', 'null'] });
+  });
+
+  it('path parameters carry the pattern the route validates them with, and a pattern that matches what it accepts', async () => {
+    const validSamples: Record<string, string> = { room_id: '!a:hs', room_identifier: '#a:hs', event_id: '$e', destination: 'd.example', delete_id: 'abc' };
+    for (const { route, operation: op } of operations()) {
+      for (const parameter of op.parameters.filter(({ in: where }) => where === 'path')) {
+        // No pattern: any text is accepted (and looked up by Synapse as given).
+        const pattern = new RegExp(String(parameter.schema.pattern ?? ''), 'u');
+        const params = { ...validSamples, [parameter.name]: 'not-an-id' };
+        const refused = await Promise.resolve()
+          .then(() => route.validate({ params, args: new Map(), body: {}, probe: async () => ({ status: 404, body: {} }), serverName: async () => 'hs' }))
+          .then(
+            () => false,
+            (error: unknown) => error instanceof FacadeError && error.status === 400 && /legal room ID/.test(error.message),
+          );
+        expect(pattern.test('not-an-id'), `${route.name} ${parameter.name}`).toBe(!refused);
+        expect(pattern.test(validSamples[parameter.name]!), `${route.name} ${parameter.name}`).toBe(true);
+        // A dot segment is refused exactly where an ID is checked; elsewhere it is just an unknown ID.
+        expect(pattern.test('..'), `${route.name} ${parameter.name}`).toBe(!refused);
+      }
+    }
+  });
+
+  it('a parameter Synapse’s route needs non-empty says so', () => {
+    const reset = operation('post', `${ADMIN_PREFIX}/v1/federation/destinations/{destination}/reset_connection`)!;
+    expect(reset.parameters[0]?.schema).toMatchObject({ type: 'string', minLength: 1 });
+    const details = operation('get', `${ADMIN_PREFIX}/v1/federation/destinations/{destination}`)!;
+    expect(details.parameters[0]?.schema).not.toHaveProperty('minLength');
+  });
+
+  it('the docs page lists each operation’s statuses and parameter patterns', async () => {
+    const page = await (await endpoints.request('/docs')).text();
+    expect(page).toContain('<strong>415</strong>');
+    expect(page).toContain('<strong>503</strong>');
+    expect(page).toMatch(/matching <code>\^\(\?:!/);
   });
 });
 

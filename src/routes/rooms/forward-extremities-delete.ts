@@ -1,6 +1,5 @@
 // DELETE /_synapse/admin/v1/rooms/{room_id_or_alias}/forward_extremities — keep only the newest extremity.
-import { z } from 'zod';
-import { forwardExtremities } from '../../../schemas/rooms.ts';
+import { forwardExtremities, forwardExtremitiesDeleted } from '../../../schemas/rooms.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
 import { requireRoomIdOrAlias } from '../../pipeline/path-checks.ts';
@@ -24,5 +23,5 @@ export const forwardExtremitiesDeleteRoute = defineRoute({
     }
     return { path, query: [], audit };
   },
-  response: responseAsSent(z.looseObject({ deleted: z.number().int() })),
+  response: responseAsSent(forwardExtremitiesDeleted),
 });

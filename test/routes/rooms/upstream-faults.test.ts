@@ -32,7 +32,7 @@ describe('Synapse answers outside the schema, or with fields the facade does not
   const mismatchLines = (route: string) =>
     facade().logLines.filter((line) => line.includes('did not fit its schema') && line.includes(`"route":"${route}"`));
 
-  it('a body that does not fit is returned byte for byte, logged once per route and counted each time', async () => {
+  it('a body that does not fit is returned byte for byte, logged and counted each time', async () => {
     const odd = '{"rooms":"not a list","offset":0,"total_rooms":1}';
     upstream().handle((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -41,7 +41,7 @@ describe('Synapse answers outside the schema, or with fields the facade does not
     const first = await getAs(facade().url, ROOMS);
     const second = await getAs(facade().url, `${ROOMS}?limit=5`);
     expect([first.status, first.text, second.text]).toEqual([200, odd, odd]);
-    expect(mismatchLines('GET /v1/rooms')).toHaveLength(1);
+    expect(mismatchLines('GET /v1/rooms')).toHaveLength(2);
     expect(facade().context.schemaMismatches.get('GET /v1/rooms')).toBe(2);
   });
 
