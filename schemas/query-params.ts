@@ -169,8 +169,10 @@ export function synapseString<T extends string = string>(
 export const direction = synapseString<'b' | 'f'>('dir', { defaultValue: 'f', allowedValues: ['b', 'f'] });
 
 /**
- * `parse_json(name)`: a utf-8 string, percent-decoded a second time, then strict JSON (any JSON value;
- * Synapse does not check it is an object). Returns the twice-decoded text, which is what Synapse parses.
+ * `parse_json(name)`: a utf-8 string, percent-decoded a second time, then strict JSON. Its docstring says a
+ * value that is not a JSON object is refused; its code accepts any JSON value, and the facade follows the code
+ * (what Synapse then fails on is in src/pipeline/synapse-crashes.ts). Returns the twice-decoded text, which is
+ * what Synapse parses.
  */
 export function synapseJson(name: string) {
   const doc: QueryParamDoc = {

@@ -26,9 +26,18 @@ export class FacadeError extends Error {
  */
 export const facadeErrors = {
   upstreamUnreachable: () => new FacadeError(502, 'M_UNKNOWN', 'Synapse is unreachable from the admin facade'),
+  /** Synapse accepted the connection, then closed it without a (complete) answer. */
+  upstreamClosed: () => new FacadeError(502, 'M_UNKNOWN', 'Synapse closed the connection without answering the admin facade'),
   upstreamTimeout: () => new FacadeError(504, 'M_UNKNOWN', 'Synapse did not answer the admin facade in time'),
   tooLarge: (limitBytes: number) =>
     new FacadeError(413, 'M_TOO_LARGE', `Request content is too large (>${limitBytes})`),
+  /** The request Synapse would receive is longer than its HTTP server (Twisted) accepts: refused, not sent. */
+  requestTooLong: (limitBytes: number, bytes: number) =>
+    new FacadeError(
+      414,
+      'M_TOO_LARGE',
+      `Request too long: Synapse's HTTP server accepts at most ${limitBytes} bytes of request line and headers, and this request needs ${bytes}`,
+    ),
   internal: () => new FacadeError(500, 'M_UNKNOWN', 'Internal server error'),
 } as const;
 

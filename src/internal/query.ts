@@ -24,6 +24,19 @@ export function percentDecodeToBytes(text: string): Buffer {
 }
 
 /**
+ * Percent-encodes the UTF-8 bytes of `value`, leaving raw the ASCII characters `raw` accepts (upper-case hex,
+ * as RFC 3986 recommends). Lone surrogates become U+FFFD, as in Python's `errors="replace"`.
+ */
+export function percentEncode(value: string, raw: (char: string) => boolean): string {
+  let out = '';
+  for (const byte of Buffer.from(value, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    out += byte < 0x80 && raw(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
  * Parses a raw query string (without `?`) the way Twisted does: pairs split on `&` and `;`,
  * pairs without `=` dropped, `+` turned into a space, then percent-decoding to bytes.
  */

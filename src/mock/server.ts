@@ -8,6 +8,7 @@ import type { MockState, DeleteTaskTiming } from './data.ts';
 import { createMockState } from './data.ts';
 import { createMockHandlers } from './handlers.ts';
 import { MatrixError, errorResponse } from './internal/respond.ts';
+import { RAW_TARGET_HEADER } from './internal/route.ts';
 
 export { DEFAULT_ADMIN_TOKEN, DEFAULT_USER_TOKEN, EXPIRED_ADMIN_TOKEN, SERVER_NAME } from './constants.ts';
 
@@ -62,6 +63,8 @@ async function readBody(message: IncomingMessage): Promise<Buffer> {
 function toFetchRequest(message: IncomingMessage, body: Buffer, origin: string): Request {
   const headers = new Headers();
   for (let i = 0; i + 1 < message.rawHeaders.length; i += 2) headers.append(message.rawHeaders[i] ?? '', message.rawHeaders[i + 1] ?? '');
+  // The URL below is WHATWG-normalised (dot segments removed, `#…` cut); routing reads the raw target instead.
+  headers.set(RAW_TARGET_HEADER, message.url ?? '/');
   const method = message.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD' && body.length > 0;
   return new Request(new URL(message.url ?? '/', origin), { method, headers, ...(hasBody ? { body } : {}) });
@@ -76,6 +79,14 @@ async function writeResponse(response: Response, out: ServerResponse): Promise<v
 /** Twisted's HTTP limits: at most 500 headers, at most 16,384 bytes of request line and headers. */
 const TWISTED_MAX_HEADERS = 500;
 const TWISTED_MAX_HEAD_BYTES = 16_384;
+
+/**
+ * Whether Twisted would drop the connection without answering: a request line over its line limit (16,384
+ * bytes without CRLF). Twisted: twisted/protocols/basic.py LineReceiver.lineLengthExceeded → loseConnection
+ */
+function twistedDrops(message: IncomingMessage): boolean {
+  return `${message.method ?? ''} ${message.url ?? ''} HTTP/1.1`.length > TWISTED_MAX_HEAD_BYTES;
+}
 
 /**
  * Whether Twisted would refuse this request before Synapse (auth included) sees it, answering a bare
@@ -99,6 +110,11 @@ export async function startMockSynapse(options: MockSynapseOptions = {}): Promis
   let origin = '';
   // Twisted's own limits are larger than Node's default, so the mock reads big heads and refuses them itself.
   const server = createServer({ maxHeaderSize: 64 * 1024 }, (message, out) => {
+    if (twistedDrops(message)) {
+      requests.push({ method: message.method ?? '', url: message.url ?? '', headers: message.headers, body: '' });
+      out.socket?.end();
+      return;
+    }
     if (twistedRefuses(message)) {
       requests.push({ method: message.method ?? '', url: message.url ?? '', headers: message.headers, body: '' });
       out.socket?.end('HTTP/1.1 400 Bad Request\r\n\r\n');

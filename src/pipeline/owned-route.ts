@@ -77,10 +77,11 @@ export interface OwnedRoute {
   validate(input: RouteInput): ValidatedRequest | Promise<ValidatedRequest>;
   /**
    * Synapse checks that the object exists before it parses the query (e.g. destination rooms).
-   * When validation fails, this upstream GET is asked first and a non-200 answer wins over the 400.
+   * When validation fails, this upstream GET is asked first and a non-200 answer wins over the 400;
+   * undefined when the facade already knows the answer (a dot segment) and must not send the path.
    */
-  existenceCheckPath?: (params: Readonly<Record<string, string>>) => string;
-  /** Query parameters to send twice-encoded because Synapse percent-decodes them twice (`filter`). */
+  existenceCheckPath?: (params: Readonly<Record<string, string>>) => string | undefined;
+  /** Query parameters Synapse percent-decodes twice (`filter`), encoded so both decodings give the validated value. */
   doubleEncoded?: readonly string[];
   /** Request body handling; absent for GET routes. */
   body?: BodyPolicy;

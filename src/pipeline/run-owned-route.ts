@@ -18,7 +18,8 @@ import type { OwnedRoute, Probe, ValidatedRequest } from './owned-route.ts';
 import { createGateLookup, createProbe, discoverServerName } from './probe.ts';
 import { readBoundedBody } from './request-body.ts';
 import { sendBytes, sendJson } from './respond.ts';
-import { upstreamTarget } from './upstream-target.ts';
+import { refuseSynapseCrashes } from './synapse-crashes.ts';
+import { requireHeadFitsTwisted, upstreamTarget } from './upstream-target.ts';
 
 /** Decoded named groups of a route match. */
 function decodeGroups(match: RegExpExecArray): Record<string, string> {
@@ -102,21 +103,26 @@ interface Admitted {
 /** Validates, then sends (mutation) or reads through the cache (GET), and writes the answer. */
 async function answerOwnedRoute(context: FacadeContext, admitted: Admitted, incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
   const { route, params, args, bodyBytes, rawQuery, headers, probe, lookup, token, adminUserId, verified, write } = admitted;
+  const forwardBody = route.body === 'object' || route.body === 'optional-object' ? bodyBytes : null;
   let request: ValidatedRequest;
+  let target: string;
   try {
     const body = parseBody(route.body, bodyBytes);
     request = await route.validate({ params, args, body, probe, serverName: () => discoverServerName(context, probe) });
+    // After Synapse's own checks: inputs it accepts and then fails on (500), and requests Twisted would drop.
+    refuseSynapseCrashes(route, request);
+    target = upstreamTarget(request, rawQuery, route.doubleEncoded);
+    requireHeadFitsTwisted(context.upstream.origin, { method: route.method, target, headers, bodyLength: forwardBody?.length ?? 0 });
   } catch (error) {
     if (!verified) await context.gate!.verify(token, lookup);
-    if (error instanceof FacadeError && route.existenceCheckPath) {
-      const check = await probe(`/_synapse/admin${route.existenceCheckPath(params)}`);
+    const existencePath = route.existenceCheckPath?.(params);
+    if (error instanceof FacadeError && existencePath !== undefined) {
+      const check = await probe(`/_synapse/admin${existencePath}`);
       if (check.status !== 200) return sendJson(outgoing, check.status, check.body);
     }
     throw error;
   }
 
-  const target = upstreamTarget(request, rawQuery, route.doubleEncoded);
-  const forwardBody = route.body === 'object' || route.body === 'optional-object' ? bodyBytes : null;
   // An unverified token's answer may become its verdict only if no logout or demotion happened meanwhile.
   const snapshot = verified ? undefined : context.gate?.snapshot(token);
   // An appservice token masquerading with `user_id` acts as another user: its 200 proves nothing about itself.
@@ -193,7 +199,8 @@ function writeAnswer(context: FacadeContext, route: OwnedRoute, answer: Upstream
   if (cacheStatus) headers['x-facade-cache'] = cacheStatus;
   if (ageS !== undefined) headers.age = String(ageS);
   let body = answer.body;
-  if (route.deleteStatus && answer.status === 200) {
+  // Only an answer that fits its schema is a delete status the facade can compare (a misfit goes out as sent).
+  if (route.deleteStatus && answer.status === 200 && answer.shareable) {
     const progressed = context.deleteProgress.apply(body);
     body = progressed.body;
     for (const roomId of progressed.finished) context.freshness.roomChanged(roomId);

@@ -1,5 +1,7 @@
-// Builds the exact upstream request target from a validated request: each value encoded exactly once.
-import { percentDecodeToBytes } from '../internal/query.ts';
+// Builds the upstream request target from a validated request: each value in the shortest form Synapse reads
+// as exactly that value, and refuses (414) a request Twisted would drop before Synapse could answer it.
+import { facadeErrors } from '../errors.ts';
+import { percentDecodeToBytes, percentEncode } from '../internal/query.ts';
 import type { ValidatedRequest } from './owned-route.ts';
 
 /** Query keys forwarded exactly as received: the token (never re-encoded) and appservice masquerading. */
@@ -20,19 +22,80 @@ export function verbatimPairs(rawQuery: string, keys: ReadonlySet<string> = VERB
 }
 
 /**
- * `/_synapse/admin` + the validated path + a query of the validated values. Values Synapse decodes twice
- * (`filter`, parse_json) are encoded twice so Synapse ends with exactly the value the facade validated.
+ * Printable ASCII sent raw in a query value (`:` `@` `!` `$` `,` `{` `}` `"` `/` `?` `=` included): Twisted
+ * accepts bytes 33–176 in a request target and undici 0x21–0xFF. Escaped: `&` and `;` (Twisted's pair
+ * separators), `+` (Twisted reads it as a space), `%` (always, so no intermediary sees a broken escape), and `#`
+ * (a fragment to anything URL-aware between the facade and Synapse).
+ * Twisted: twisted/web/http.py `_parseRequestLine`, `parse_qs`.
+ */
+const QUERY_RAW = /^[!-~]$/;
+const QUERY_ESCAPED = new Set(['&', ';', '+', '%', '#']);
+
+/** One query value in its shortest form for Twisted's `parse_qs`: a space is `+`, see {@link QUERY_RAW}. */
+export function encodeQueryValue(value: string): string {
+  return value.split(' ').map((part) => percentEncode(part, (char) => QUERY_RAW.test(char) && !QUERY_ESCAPED.has(char))).join('+');
+}
+
+/**
+ * A value Synapse percent-decodes a second time (`parse_json`'s `urllib.parse.unquote`, for `filter`): only a
+ * `%` that starts an escape (two hex digits) needs escaping for that second decoding; everything else is
+ * already what `unquote` returns (it keeps `+` and non-ASCII characters). Synapse: synapse/http/servlet.py
+ * parse_json_from_args.
+ */
+export function encodeTwiceDecodedValue(value: string): string {
+  return encodeQueryValue(value.replace(/%(?=[0-9A-Fa-f]{2})/g, '%25'));
+}
+
+/**
+ * `/_synapse/admin` + the validated path + a query of the validated values, each in its shortest form (those in
+ * `twiceDecoded` for Synapse's two decodings), then the verbatim pairs of `rawQuery`.
  */
 export function upstreamTarget(
   request: ValidatedRequest,
   rawQuery: string,
-  doubleEncoded: readonly string[] = [],
+  twiceDecoded: readonly string[] = [],
 ): string {
-  const pairs = request.query.map(([name, value]) => {
-    const once = encodeURIComponent(value);
-    return `${encodeURIComponent(name)}=${doubleEncoded.includes(name) ? encodeURIComponent(once) : once}`;
-  });
+  const pairs = request.query.map(([name, value]) =>
+    `${encodeQueryValue(name)}=${twiceDecoded.includes(name) ? encodeTwiceDecodedValue(value) : encodeQueryValue(value)}`);
   pairs.push(...verbatimPairs(rawQuery));
   const path = `/_synapse/admin${request.path}`;
   return pairs.length === 0 ? path : `${path}?${pairs.join('&')}`;
+}
+
+/**
+ * Twisted's limit on a request head: the request line and every header line, counted without their CRLFs.
+ * One byte more and Twisted answers a bare 400 (or, for a request line alone over the limit, closes the
+ * connection without answering), before Synapse sees the request.
+ * Twisted: twisted/web/http.py HTTPChannel.totalHeadersSize, twisted/protocols/basic.py LineReceiver.MAX_LENGTH
+ */
+export const TWISTED_MAX_HEAD_BYTES = 16_384;
+
+/** What goes into one upstream request head. */
+export interface UpstreamHead {
+  method: string;
+  target: string;
+  headers: Record<string, string | string[]>;
+  /** Body bytes sent (decides undici's `content-length` line). */
+  bodyLength: number;
+}
+
+/**
+ * The bytes Twisted counts for the head undici writes: `METHOD target HTTP/1.1`, `host: …`, `connection: …`
+ * (the longer `keep-alive` form), each header as `name: value`, and `content-length: n` when there is a body
+ * or the method expects one. undici: lib/dispatcher/client-h1.js writeH1, writeBuffer
+ */
+export function upstreamHeadBytes(origin: string, { method, target, headers, bodyLength }: UpstreamHead): number {
+  let bytes = Buffer.byteLength(`${method} ${target} HTTP/1.1`, 'latin1');
+  bytes += `host: ${new URL(origin).host}`.length + 'connection: keep-alive'.length;
+  for (const [name, value] of Object.entries(headers)) {
+    for (const one of Array.isArray(value) ? value : [value]) bytes += Buffer.byteLength(`${name}: ${one}`, 'latin1');
+  }
+  if (bodyLength > 0 || method === 'PUT' || method === 'POST') bytes += `content-length: ${bodyLength}`.length;
+  return bytes;
+}
+
+/** Throws the facade's 414 when Twisted would refuse the head, so nothing is sent and Synapse is not blamed. */
+export function requireHeadFitsTwisted(origin: string, head: UpstreamHead): void {
+  const bytes = upstreamHeadBytes(origin, head);
+  if (bytes > TWISTED_MAX_HEAD_BYTES) throw facadeErrors.requestTooLong(TWISTED_MAX_HEAD_BYTES, bytes);
 }

@@ -17,8 +17,8 @@ export interface UpstreamOptions {
   connections: number;
   /** Called with the time to headers of every answered request, seconds. */
   onAnswered?: (label: string, method: string, seconds: number) => void;
-  /** Called for every request that failed before an answer: unreachable or timeout. */
-  onFailed?: (label: string, kind: 'unreachable' | 'timeout') => void;
+  /** Called for every request that failed before an answer: unreachable, timeout, or closed without an answer. */
+  onFailed?: (label: string, kind: UpstreamFailure) => void;
 }
 
 /** One request toward Synapse. `path` is the raw path and query, sent byte for byte. */
@@ -35,17 +35,38 @@ export interface UpstreamRequest {
   label?: string;
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** Why a request to Synapse got no answer: the `kind` label of `facade_upstream_errors_total`. */
+export type UpstreamFailure = 'unreachable' | 'timeout' | 'closed';
 
-/** Maps an undici/socket failure to the facade's 502/504; an abort is returned unchanged. */
-export function mapUpstreamError(error: unknown): unknown {
-  if (error instanceof FacadeError) return error;
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/**
+ * The connection was open and Synapse (or Twisted before it) closed or reset it without a complete answer:
+ * undici's "other side closed" (UND_ERR_SOCKET), a reset, a broken pipe. Not "unreachable": Synapse was reached.
+ */
+const CLOSED_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+/** Classifies an undici/socket failure; undefined for an abort (the client left) or the facade's own error. */
+export function upstreamFailure(error: unknown): UpstreamFailure | undefined {
+  if (error instanceof FacadeError) return undefined;
   const code = (error as { code?: string } | null)?.code;
   const name = (error as { name?: string } | null)?.name;
-  if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return error;
+  if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return undefined;
   // AbortSignal.timeout() rejects with a TimeoutError: a deadline of ours, so a 504 too.
-  if (name === 'TimeoutError' || (code && TIMEOUT_CODES.has(code))) return facadeErrors.upstreamTimeout();
-  return facadeErrors.upstreamUnreachable();
+  if (name === 'TimeoutError' || (code && TIMEOUT_CODES.has(code))) return 'timeout';
+  if (code && CLOSED_CODES.has(code)) return 'closed';
+  return 'unreachable';
+}
+
+const FAILURE_ERRORS = {
+  timeout: facadeErrors.upstreamTimeout,
+  closed: facadeErrors.upstreamClosed,
+  unreachable: facadeErrors.upstreamUnreachable,
+} as const satisfies Record<UpstreamFailure, () => FacadeError>;
+
+/** Maps an undici/socket failure to the facade's 502/504; an abort or a FacadeError is returned unchanged. */
+export function mapUpstreamError(error: unknown): unknown {
+  const kind = upstreamFailure(error);
+  return kind === undefined ? error : FAILURE_ERRORS[kind]();
 }
 
 /** The upstream Synapse: a keep-alive undici Pool (pipelining 1, no retries, redirects never followed). */
@@ -95,9 +116,9 @@ export class Upstream {
       this.#onAnswered?.(label, request.method, Number(process.hrtime.bigint() - startedAt) / 1e9);
       return response;
     } catch (error) {
-      const mapped = mapUpstreamError(error);
-      if (mapped instanceof FacadeError) this.#onFailed?.(label, mapped.status === 504 ? 'timeout' : 'unreachable');
-      throw mapped;
+      const kind = upstreamFailure(error);
+      if (kind !== undefined) this.#onFailed?.(label, kind);
+      throw mapUpstreamError(error);
     }
   }
 

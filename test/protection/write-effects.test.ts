@@ -53,10 +53,10 @@ describe('what each kind of write can change', () => {
 
 describe('the cache paths a write makes stale', () => {
   it('a room: everything about it, every room list, delete statuses by ID, destination lists', () => {
-    // Encoded as the owned routes encode their upstream paths (encodeURIComponent keeps `!`).
+    // Encoded as the owned routes encode their upstream paths (shortest form: `!` and `:` raw).
     expect(stalePaths(room(ROOM))).toEqual([
-      '/_synapse/admin/v1/rooms/!abc%3Ahs/**',
-      '/_synapse/admin/v2/rooms/!abc%3Ahs/**',
+      '/_synapse/admin/v1/rooms/!abc:hs/**',
+      '/_synapse/admin/v2/rooms/!abc:hs/**',
       '/_synapse/admin/v1/rooms',
       '/_synapse/admin/v2/rooms/delete_status/*',
       '/_synapse/admin/v1/federation/destinations',
@@ -66,7 +66,7 @@ describe('the cache paths a write makes stale', () => {
 
   it('a destination: that destination and the destination list', () => {
     expect(stalePaths({ rooms: [], destinations: ['a.example:8448'] })).toEqual([
-      '/_synapse/admin/v1/federation/destinations/a.example%3A8448/**',
+      '/_synapse/admin/v1/federation/destinations/a.example:8448/**',
       '/_synapse/admin/v1/federation/destinations',
     ]);
   });

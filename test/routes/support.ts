@@ -124,7 +124,8 @@ export function queryOf(target: string): Array<[string, string]> {
   if (query === '') return [];
   return query.split('&').map((pair) => {
     const eq = pair.indexOf('=');
-    return [decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1))];
+    // As Twisted reads it: `+` is a space.
+    return [decodeURIComponent(pair.slice(0, eq).replaceAll('+', ' ')), decodeURIComponent(pair.slice(eq + 1).replaceAll('+', ' '))];
   });
 }
 

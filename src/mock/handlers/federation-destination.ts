@@ -3,7 +3,7 @@ import type { Route } from '../internal/route.ts';
 import type { MockState } from '../data.ts';
 import type { DestinationRecord } from '../data/types.ts';
 import { MatrixError } from '../internal/respond.ts';
-import { queryDirection, queryInteger } from '../internal/query.ts';
+import { bindSqlInteger, queryBigInteger, queryDirection, queryInteger } from '../internal/query.ts';
 import { compareDirected, page } from '../internal/sqlite.ts';
 import { nextToken } from './federation-destinations.ts';
 
@@ -47,6 +47,8 @@ export const destinationRoomsRoute: Route = {
     const from = queryInteger(query, 'from', 0) ?? 0;
     const limit = queryInteger(query, 'limit', 100) ?? 100;
     const descending = queryDirection(query) === 'b';
+    bindSqlInteger(queryBigInteger(query, 'from'));
+    bindSqlInteger(queryBigInteger(query, 'limit'));
     const rooms = [...(state.destinationRooms.get(destination) ?? [])];
     rooms.sort((a, b) => compareDirected(a.roomId, b.roomId, descending));
     const rows = page(rooms, from, limit).map((row) => ({ room_id: row.roomId, stream_ordering: row.streamOrdering }));

@@ -2,7 +2,7 @@
 import type { Route } from '../internal/route.ts';
 import type { DestinationRecord } from '../data/types.ts';
 import type { SqlValue } from '../internal/sqlite.ts';
-import { queryDirection, queryInteger, queryString } from '../internal/query.ts';
+import { bindSqlInteger, queryBigInteger, queryDirection, queryInteger, queryString } from '../internal/query.ts';
 import { compareDirected, compareSqlValues, page, sqliteLike } from '../internal/sqlite.ts';
 
 const ORDER_BY = ['destination', 'retry_last_ts', 'retry_interval', 'failure_ts', 'last_successful_stream_ordering'] as const;
@@ -44,6 +44,8 @@ export const listDestinationsRoute: Route = {
     const term = queryString(query, 'destination');
     const orderBy = queryString(query, 'order_by', { allowed: ORDER_BY, fallback: 'destination' }) as DestinationOrder;
     const descending = queryDirection(query) === 'b';
+    bindSqlInteger(queryBigInteger(query, 'from'));
+    bindSqlInteger(queryBigInteger(query, 'limit'));
     const matching = [...state.destinations.values()].filter((row) => !term || sqliteLike(row.destination, `%${term}%`));
     // Synapse: ORDER BY <column> <dir>, destination ASC — the tiebreak never flips.
     matching.sort((a, b) => compareDirected(column(a, orderBy), column(b, orderBy), descending) || compareSqlValues(a.destination, b.destination));

@@ -1,7 +1,7 @@
 // GET /_synapse/admin/v1/rooms/<room_id>/context/<event_id> (Synapse: rest/admin/rooms.py RoomEventContextServlet).
 import type { Route } from '../internal/route.ts';
-import { MatrixError } from '../internal/respond.ts';
-import { queryInteger } from '../internal/query.ts';
+import { MatrixError, internalServerError } from '../internal/respond.ts';
+import { bindSqlInteger, queryBigInteger } from '../internal/query.ts';
 import { streamToken } from '../internal/stream-token.ts';
 import { eventFilterFromQuery } from '../internal/event-filter.ts';
 import { renderEvent } from '../data/events.ts';
@@ -12,17 +12,26 @@ export const roomContextRoute: Route = {
   auth: 'admin',
   handle({ params, state, query, nowMs }) {
     const [roomId = '', eventId = ''] = params;
-    // No cap on limit; half before, the rest after.
-    const limit = queryInteger(query, 'limit', 10) ?? 10;
-    const accepts = eventFilterFromQuery(query);
+    // No cap on limit; half before (`math.floor(limit / 2.0)`, a float), the rest after.
+    const exactLimit = queryBigInteger(query, 'limit', 10n) ?? 10n;
+    const filter = eventFilterFromQuery(query);
+    const limit = Number(exactLimit);
+    // Python's int → float conversion raises OverflowError once the int rounds to 2^1024 or more.
+    if (!Number.isFinite(limit)) throw internalServerError();
+    const beforeLimit = Math.floor(limit / 2);
     const owner = [...state.rooms.values()].find((room) => room.timeline.some((event) => event.eventId === eventId));
     if (owner === undefined) throw new MatrixError(404, 'M_NOT_FOUND', 'Event not found.');
     if (owner.roomId !== roomId) throw new MatrixError(404, 'M_UNKNOWN', 'No row found (events)');
     const index = owner.timeline.findIndex((event) => event.eventId === eventId);
     const event = owner.timeline[index];
     if (event === undefined) throw new MatrixError(404, 'M_NOT_FOUND', 'Event not found.');
-    const before = owner.timeline.slice(0, index).filter(accepts).reverse().slice(0, Math.floor(limit / 2));
-    const after = owner.timeline.slice(index + 1).filter(accepts).slice(0, limit - Math.floor(limit / 2));
+    // Each side asks SQLite for twice its share.
+    bindSqlInteger(2n * BigInt(beforeLimit));
+    bindSqlInteger(2n * (exactLimit - BigInt(beforeLimit)));
+    filter.toClause();
+    const accepts = (item: typeof event) => filter.accepts(item);
+    const before = owner.timeline.slice(0, index).filter(accepts).reverse().slice(0, beforeLimit);
+    const after = owner.timeline.slice(index + 1).filter(accepts).slice(0, limit - beforeLimit);
     const render = (list: typeof before): Record<string, unknown>[] => list.map((item) => renderEvent(item, nowMs));
     return {
       events_before: render(before),

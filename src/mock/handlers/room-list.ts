@@ -4,7 +4,7 @@ import type { RoomRecord } from '../data/types.ts';
 import type { RoomStats } from '../data/room-stats.ts';
 import type { SqlValue } from '../internal/sqlite.ts';
 import { MatrixError } from '../internal/respond.ts';
-import { queryBoolean, queryDirection, queryInteger, queryString } from '../internal/query.ts';
+import { bindSqlInteger, queryBigInteger, queryBoolean, queryDirection, queryInteger, queryString } from '../internal/query.ts';
 import { compareDirected, page, sqliteLike } from '../internal/sqlite.ts';
 import { roomStats, sqlBoolean } from '../data/room-stats.ts';
 
@@ -64,6 +64,9 @@ export const listRoomsRoute: Route = {
     const publicRooms = queryBoolean(query, 'public_rooms');
     const emptyRooms = queryBoolean(query, 'empty_rooms');
     const reverse = queryDirection(query) === 'b';
+    // The query binds both as SQL parameters once every parameter is read.
+    bindSqlInteger(queryBigInteger(query, 'from'));
+    bindSqlInteger(queryBigInteger(query, 'limit'));
     const [, column, baseDescending] = ORDERINGS.find(([name]) => name === orderBy) ?? ORDERINGS[2] ?? ['name', str((s) => s.name), false];
     const descending = baseDescending !== reverse;
     const rows = [...state.rooms.values()].map((room) => ({ room, stats: roomStats(room) })).filter((row) =>

@@ -26,22 +26,41 @@ export function parseQuery(search: string): QueryArgs {
 
 const first = (args: QueryArgs, name: string): Uint8Array | undefined => args.get(name)?.[0];
 
-/** Synapse parse_integer: Python int() syntax, negatives rejected. */
-export function queryInteger(args: QueryArgs, name: string, fallback?: number): number | undefined {
-  const bytes = first(args, name);
-  if (bytes === undefined) return fallback;
-  const text = latin1.decode(bytes);
-  if (!/^[ \t\n\r\v\f]*[+-]?\d+(?:_\d+)*[ \t\n\r\v\f]*$/.test(text)) {
-    throw new MatrixError(400, 'M_INVALID_PARAM', `Query parameter ${name} must be an integer`);
-  }
-  const value = Number(text.trim().replaceAll('_', ''));
-  if (value < 0) throw new MatrixError(400, 'M_INVALID_PARAM', `Query parameter ${name} must be a positive integer.`);
-  if (!Number.isSafeInteger(value)) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
-  return value === 0 ? 0 : value;
+/** Python int() of a text: whitespace, a sign, digits with single `_` between them; undefined when int() raises. */
+export function pythonInt(text: string): bigint | undefined {
+  const match = /^[ \t\n\r\v\f]*([+-]?)(\d+(?:_\d+)*)[ \t\n\r\v\f]*$/.exec(text);
+  if (!match) return undefined;
+  const magnitude = BigInt((match[2] ?? '').replaceAll('_', ''));
+  return match[1] === '-' ? -magnitude : magnitude;
 }
 
-export function requireInteger(args: QueryArgs, name: string): number {
-  const value = queryInteger(args, name);
+/** Synapse parse_integer, exact (Python ints have no bound): Python int() syntax, negatives rejected. */
+export function queryBigInteger(args: QueryArgs, name: string, fallback?: bigint): bigint | undefined {
+  const bytes = first(args, name);
+  if (bytes === undefined) return fallback;
+  const value = pythonInt(latin1.decode(bytes));
+  if (value === undefined) throw new MatrixError(400, 'M_INVALID_PARAM', `Query parameter ${name} must be an integer`);
+  if (value < 0n) throw new MatrixError(400, 'M_INVALID_PARAM', `Query parameter ${name} must be a positive integer.`);
+  return value;
+}
+
+/** Synapse parse_integer as a JS number (beyond 2^53 it is only approximate, enough for paging in memory). */
+export function queryInteger(args: QueryArgs, name: string, fallback?: number): number | undefined {
+  const value = queryBigInteger(args, name, fallback === undefined ? undefined : BigInt(fallback));
+  return value === undefined ? undefined : Number(value);
+}
+
+/** SQLite's INTEGER range: Python's sqlite3 raises OverflowError (Synapse: 500) binding anything outside it. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Synapse binding an integer as an SQL parameter: a 500 outside SQLite's range. */
+export function bindSqlInteger(value: bigint | undefined): void {
+  if (value !== undefined && (value < INT64_MIN || value > INT64_MAX)) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
+}
+
+export function requireInteger(args: QueryArgs, name: string): bigint {
+  const value = queryBigInteger(args, name);
   if (value === undefined) throw new MatrixError(400, 'M_MISSING_PARAM', `Missing required integer query parameter ${name}`);
   return value;
 }
@@ -97,11 +116,15 @@ export function queryDirection(args: QueryArgs): Direction {
 }
 
 /** Synapse parse_json: utf-8 string, unquoted a second time, then strict JSON (any JSON value). */
-export function queryJson(args: QueryArgs, name: string): { present: false } | { present: true; value: unknown } {
+export function queryJson(
+  args: QueryArgs,
+  name: string,
+  reviver?: (key: string, value: unknown, context?: { source?: string }) => unknown,
+): { present: false } | { present: true; value: unknown } {
   const text = queryString(args, name, { encoding: 'utf-8' });
   if (text === undefined) return { present: false };
   try {
-    return { present: true, value: JSON.parse(new TextDecoder().decode(unquoteToBytes(text))) };
+    return { present: true, value: JSON.parse(new TextDecoder().decode(unquoteToBytes(text)), reviver) };
   } catch {
     throw new MatrixError(400, 'M_NOT_JSON', `Query parameter ${name} must be a valid JSON object`);
   }

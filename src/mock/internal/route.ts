@@ -10,6 +10,9 @@ import { authenticate, authenticateAdmin } from './auth.ts';
 import { MatrixError, errorResponse, internalServerError, jsonResponse } from './respond.ts';
 import { advanceDeleteTasks } from '../data/delete-task-runner.ts';
 
+/** The header through which the mock's server hands the raw request target to its handlers (never a client's). */
+export const RAW_TARGET_HEADER = 'x-mock-raw-target';
+
 /** What a route handler receives. */
 export interface RouteContext {
   request: Request;
@@ -32,7 +35,13 @@ export interface Route {
   handle(context: RouteContext): unknown;
 }
 
-const rawPath = (request: Request): string => new URL(request.url).pathname;
+/**
+ * The request target exactly as it arrived (server.ts passes it on in {@link RAW_TARGET_HEADER}): Twisted never
+ * normalises a path, so `..` or `%2E%2E` reach the servlet as the ID, and `#` is an ordinary character.
+ */
+const rawTarget = (request: Request): string => request.headers.get(RAW_TARGET_HEADER) ?? new URL(request.url).pathname;
+const rawPath = (request: Request): string => rawTarget(request).split('?')[0] ?? '';
+const rawQuery = (request: Request): string => rawTarget(request).split('?').slice(1).join('?');
 /** Synapse treats HEAD as GET. */
 const effectiveMethod = (request: Request): string => (request.method === 'HEAD' ? 'GET' : request.method);
 
@@ -41,10 +50,9 @@ export function routeHandler(state: MockState, route: Route): HttpHandler {
   return http.all(
     ({ request }) => route.methods.includes(effectiveMethod(request)) && route.pattern.test(rawPath(request)),
     async ({ request }) => {
-      const url = new URL(request.url);
-      const match = route.pattern.exec(url.pathname);
+      const match = route.pattern.exec(rawPath(request));
       const params = (match ?? []).slice(1).map((group) => unquote(group ?? ''));
-      const query = parseQuery(url.search);
+      const query = parseQuery(rawQuery(request));
       const nowMs = state.clock();
       try {
         advanceDeleteTasks(state, nowMs);

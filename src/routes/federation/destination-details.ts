@@ -1,8 +1,8 @@
 // GET /_synapse/admin/v1/federation/destinations/{destination} — one destination's retry timings.
 import { destination, destinationOut } from '../../../schemas/federation.ts';
-import { encodePathSegment } from '../../internal/path.ts';
 import { normaliseDestination } from '../../normalise/destinations.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
+import { destinationSegment } from '../../pipeline/path-checks.ts';
 
 // Destinations are never validated by Synapse: any string is looked up verbatim (404 "Unknown destination").
 export const destinationDetailsRoute = defineRoute({
@@ -12,7 +12,7 @@ export const destinationDetailsRoute = defineRoute({
   cache: 'details',
   pattern: /^\/_synapse\/admin\/v1\/federation\/destinations\/(?<destination>[^/]*)$/,
   validate: ({ params }) => ({
-    path: `/v1/federation/destinations/${encodePathSegment(params.destination!)}`,
+    path: `/v1/federation/destinations/${destinationSegment(params.destination!)}`,
     query: [],
   }),
   response: { upstream: destination, out: destinationOut, normalise: normaliseDestination },

@@ -1,12 +1,13 @@
 // GET /_synapse/admin/v1/federation/destinations/{destination}/rooms — rooms shared with a destination.
 import { destinationRooms, destinationRoomsOut, destinationRoomsQuery } from '../../../schemas/federation.ts';
-import { encodePathSegment } from '../../internal/path.ts';
+import { isDotSegment } from '../../internal/path.ts';
 import { forwardOnlyNextToken } from '../../normalise/pagination.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
+import { destinationSegment } from '../../pipeline/path-checks.ts';
 import { queryParser } from '../../pipeline/validate.ts';
 
 const parseQuery = queryParser(destinationRoomsQuery);
-const destinationPath = (destination: string) => `/v1/federation/destinations/${encodePathSegment(destination)}`;
+const destinationPath = (destination: string) => `/v1/federation/destinations/${destinationSegment(destination)}`;
 
 export const destinationRoomsRoute = defineRoute({
   name: 'GET /v1/federation/destinations/{destination}/rooms',
@@ -15,12 +16,14 @@ export const destinationRoomsRoute = defineRoute({
   method: 'GET',
   cache: 'list',
   pattern: /^\/_synapse\/admin\/v1\/federation\/destinations\/(?<destination>[^/]*)\/rooms$/,
-  // Synapse checks the destination is known before it reads from/limit/dir.
-  existenceCheckPath: (params) => destinationPath(params.destination!),
+  // Synapse checks the destination is known before it reads from/limit/dir; a dot segment is unknown (404)
+  // without asking.
+  existenceCheckPath: (params) => (isDotSegment(params.destination!) ? undefined : destinationPath(params.destination!)),
   validate: ({ params, args }) => {
+    const path = `${destinationPath(params.destination!)}/rooms`;
     const query = parseQuery(args);
     return {
-      path: `${destinationPath(params.destination!)}/rooms`,
+      path,
       query: [
         ['from', String(query.from)],
         ['limit', String(query.limit)],

@@ -1,7 +1,7 @@
 // POST /_synapse/admin/v1/federation/destinations/{destination}/reset_connection — retry a destination now.
 import { z } from 'zod';
-import { encodePathSegment } from '../../internal/path.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
+import { destinationSegment } from '../../pipeline/path-checks.ts';
 
 export const resetConnectionRoute = defineRoute({
   name: 'POST /v1/federation/destinations/{destination}/reset_connection',
@@ -13,7 +13,7 @@ export const resetConnectionRoute = defineRoute({
   body: 'ignored',
   mutation: {},
   validate: ({ params }) => ({
-    path: `/v1/federation/destinations/${encodePathSegment(params.destination!)}/reset_connection`,
+    path: `/v1/federation/destinations/${destinationSegment(params.destination!)}/reset_connection`,
     query: [],
     audit: { destination: params.destination! },
   }),

@@ -3,7 +3,7 @@ import { deleteTask, deleteTaskOut, deleteTasksOfRoom, deleteTasksOfRoomOut } fr
 import { encodePathSegment } from '../../internal/path.ts';
 import { normaliseDeleteTask } from '../../normalise/delete-task.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
-import { requireRoomId } from '../../pipeline/path-checks.ts';
+import { deleteIdSegment, requireRoomId } from '../../pipeline/path-checks.ts';
 
 // Registered before the by-room route, as in Synapse, so `/rooms/delete_status/delete_status` is a delete ID.
 export const deleteStatusByIdRoute = defineRoute({
@@ -14,7 +14,7 @@ export const deleteStatusByIdRoute = defineRoute({
   deleteStatus: true,
   pattern: /^\/_synapse\/admin\/v2\/rooms\/delete_status\/(?<delete_id>[^/]*)$/,
   validate: ({ params }) => ({
-    path: `/v2/rooms/delete_status/${encodePathSegment(params.delete_id!)}`,
+    path: `/v2/rooms/delete_status/${deleteIdSegment(params.delete_id!)}`,
     query: [],
     known: { deleteId: params.delete_id! },
   }),

@@ -1,6 +1,6 @@
 // GET /_synapse/admin/v1/rooms/{room_id}/context/{event_id} — events around one event.
 import { eventContext, eventContextOut, eventContextQuery } from '../../../schemas/events.ts';
-import { encodePathSegment } from '../../internal/path.ts';
+import { encodeLookupSegment } from '../../internal/path.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
 import { queryParser } from '../../pipeline/validate.ts';
 
@@ -18,7 +18,7 @@ export const eventContextRoute = defineRoute({
     const pairs: Array<readonly [string, string]> = [['limit', String(query.limit)]];
     if (query.filter !== undefined) pairs.push(['filter', query.filter]);
     return {
-      path: `/v1/rooms/${encodePathSegment(params.room_id!)}/context/${encodePathSegment(params.event_id!)}`,
+      path: `/v1/rooms/${encodeLookupSegment(params.room_id!)}/context/${encodeLookupSegment(params.event_id!)}`,
       query: pairs,
     };
   },

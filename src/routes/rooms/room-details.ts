@@ -1,6 +1,6 @@
 // GET /_synapse/admin/v1/rooms/{room_id} — one room's details (no ID format check: unknown → 404).
 import { roomDetails, roomDetailsOut } from '../../../schemas/rooms.ts';
-import { encodePathSegment } from '../../internal/path.ts';
+import { encodeLookupSegment } from '../../internal/path.ts';
 import { normaliseRoomDetails } from '../../normalise/rooms.ts';
 import { defineRoute } from '../../pipeline/owned-route.ts';
 
@@ -10,6 +10,6 @@ export const roomDetailsRoute = defineRoute({
   method: 'GET',
   cache: 'details',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)$/,
-  validate: ({ params }) => ({ path: `/v1/rooms/${encodePathSegment(params.room_id!)}`, query: [] }),
+  validate: ({ params }) => ({ path: `/v1/rooms/${encodeLookupSegment(params.room_id!)}`, query: [] }),
   response: { upstream: roomDetails, out: roomDetailsOut, normalise: normaliseRoomDetails },
 });

@@ -2,7 +2,7 @@
 import { MESSAGES_MAX_LIMIT, roomMessages, roomMessagesQuery } from '../../../schemas/events.ts';
 import { isPlausibleStreamToken } from '../../../schemas/stream-token.ts';
 import { badRequest } from '../../errors.ts';
-import { encodePathSegment } from '../../internal/path.ts';
+import { encodeLookupSegment } from '../../internal/path.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
 import { queryParser } from '../../pipeline/validate.ts';
 
@@ -41,7 +41,7 @@ export const roomMessagesRoute = defineRoute({
     if (query.filter !== undefined) pairs.push(['filter', query.filter]);
     // Undocumented: any `raw=` asks for federation-format events (a bare `raw` is dropped by Synapse).
     if (args.has('raw')) pairs.push(['raw', '']);
-    return { path: `/v1/rooms/${encodePathSegment(params.room_id!)}/messages`, query: pairs };
+    return { path: `/v1/rooms/${encodeLookupSegment(params.room_id!)}/messages`, query: pairs };
   },
   response: responseAsSent(roomMessages),
 });

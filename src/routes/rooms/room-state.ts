@@ -1,11 +1,11 @@
 // GET /_synapse/admin/v1/rooms/{room_id}/state — current state, optionally of one event `type`.
 import { roomState, roomStateQuery } from '../../../schemas/rooms.ts';
-import { encodePathSegment } from '../../internal/path.ts';
+import { encodeLookupSegment } from '../../internal/path.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
 import { queryParser } from '../../pipeline/validate.ts';
 
 const parseQuery = queryParser(roomStateQuery);
-const roomPath = (roomId: string) => `/v1/rooms/${encodePathSegment(roomId)}`;
+const roomPath = (roomId: string) => `/v1/rooms/${encodeLookupSegment(roomId)}`;
 
 export const roomStateRoute = defineRoute({
   name: 'GET /v1/rooms/{room_id}/state',

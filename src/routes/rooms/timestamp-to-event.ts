@@ -1,6 +1,6 @@
 // GET /_synapse/admin/v1/rooms/{room_id}/timestamp_to_event — the event closest to a time.
 import { timestampToEvent, timestampToEventQuery } from '../../../schemas/events.ts';
-import { encodePathSegment } from '../../internal/path.ts';
+import { encodeLookupSegment } from '../../internal/path.ts';
 import { defineRoute, responseAsSent } from '../../pipeline/owned-route.ts';
 import { queryParser } from '../../pipeline/validate.ts';
 
@@ -15,7 +15,7 @@ export const timestampToEventRoute = defineRoute({
   validate: ({ params, args }) => {
     const query = parseQuery(args);
     return {
-      path: `/v1/rooms/${encodePathSegment(params.room_id!)}/timestamp_to_event`,
+      path: `/v1/rooms/${encodeLookupSegment(params.room_id!)}/timestamp_to_event`,
       query: [
         ['ts', String(query.ts)],
         ['dir', query.dir!],

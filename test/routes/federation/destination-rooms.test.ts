@@ -5,7 +5,7 @@ import { DESTINATIONS, enc, expectMatrixError, useFacadeOverMock } from '../supp
 
 const pair = useFacadeOverMock();
 const roomsOf = (destination: string) => `${DESTINATIONS}/${enc(destination)}/rooms`;
-const UPSTREAM = `${DESTINATIONS}/dead.example%3A8448/rooms`;
+const UPSTREAM = `${DESTINATIONS}/dead.example:8448/rooms`;
 
 type Room = Record<string, unknown>;
 
@@ -47,7 +47,7 @@ describe('GET /v1/federation/destinations/{destination}/rooms — errors', () =>
     ['dir=x', 'M_INVALID_PARAM', "Query parameter 'dir' must be one of ['b', 'f']"],
   ])('known destination, %s → 400 %s; only the existence check reached Synapse', async (query, errcode, error) => {
     expectMatrixError(await pair.get(`${roomsOf(FAILING_DESTINATION)}?${query}`), 400, errcode, error);
-    expect(pair.upstreamUrls()).toEqual([`${DESTINATIONS}/dead.example%3A8448`]);
+    expect(pair.upstreamUrls()).toEqual([`${DESTINATIONS}/dead.example:8448`]);
   });
 
   it('unknown destination with bad parameters → 404 Unknown destination (Synapse checks it first)', async () => {

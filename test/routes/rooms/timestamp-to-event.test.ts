@@ -5,7 +5,7 @@ import { enc, expectMatrixError, ROOMS, useFacadeOverMock } from '../support.ts'
 
 const pair = useFacadeOverMock();
 const LOOKUP = `${ROOMS}/${enc(BIG_ROOM_ID)}/timestamp_to_event`;
-const UPSTREAM = `${ROOMS}/!lobbyBigRoomAAAAAA%3Amock.example/timestamp_to_event`;
+const UPSTREAM = `${ROOMS}/!lobbyBigRoomAAAAAA:mock.example/timestamp_to_event`;
 
 describe('GET /v1/rooms/{room_id}/timestamp_to_event', () => {
   it('answers event_id and origin_server_ts; raw and %-encoded IDs agree', async () => {
