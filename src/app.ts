@@ -13,7 +13,7 @@ import { runOwnedRoute } from './pipeline/run-owned-route.ts';
 import { passThrough } from './proxy/pass-through.ts';
 import { answerWellKnown, WELL_KNOWN_CLIENT_PATH } from './routes/well-known.ts';
 import { facadeEndpoints } from './facade/endpoints.ts';
-import { recordOf, startRequestRecord } from './observability/request-log.ts';
+import { noteCut, recordOf, startRequestRecord } from './observability/request-log.ts';
 
 /** Finds the owned route for a method and raw path, first match in Synapse's registration order. */
 function findRoute(routes: readonly OwnedRoute[], method: string, rawPath: string) {
@@ -77,12 +77,18 @@ export function createApp(context: FacadeContext, routes: readonly OwnedRoute[])
 
   app.onError((error, c) => {
     const { outgoing } = c.env;
+    // An AbortError is the client leaving (mid-upload or while Synapse answers): nothing to answer or log
+    // beyond its request line, which says `aborted: true`.
     const isAbort = (error as { name?: string }).name === 'AbortError';
     if (!isAbort && !(error instanceof FacadeError)) {
       context.logger.error({ err: error }, 'unexpected error');
     }
     if (outgoing.headersSent || outgoing.destroyed) {
-      if (!outgoing.writableFinished) outgoing.destroy();
+      if (!outgoing.writableFinished && !outgoing.destroyed) {
+        // The facade cuts this answer itself: its log line says `cut`, not that the client left.
+        if (!isAbort) noteCut(c.env.incoming);
+        outgoing.destroy();
+      }
       return RESPONSE_ALREADY_SENT;
     }
     const route = recordOf(c.env.incoming)?.route ?? 'unmatched';

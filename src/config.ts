@@ -58,6 +58,15 @@ export const configSchema = z.object({
   upstreamQueueTimeoutMs: z.coerce.number().int().positive().default(10_000),
   /** SHUTDOWN_TIMEOUT_MS: on SIGTERM/SIGINT, how long requests in flight may take to finish. Default 25000. */
   shutdownTimeoutMs: z.coerce.number().int().min(0).default(25_000),
+  /**
+   * METRICS_TOKEN: when set, /_facade/metrics and /_facade/ready require `Authorization: Bearer <METRICS_TOKEN>`
+   * (401 M_MISSING_TOKEN / M_UNKNOWN_TOKEN otherwise; compared in constant time, never logged). Printable
+   * ASCII without spaces. Default: none (both endpoints open, as for a scraper on a private network).
+   */
+  metricsToken: z
+    .string()
+    .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces')
+    .optional(),
   /** LOG_LEVEL: fatal, error, warn, info, debug or silent. Default info. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   /**
@@ -97,6 +106,7 @@ const envNames: Record<keyof Config, string> = {
   upstreamMaxConcurrency: 'UPSTREAM_MAX_CONCURRENCY',
   upstreamQueueTimeoutMs: 'UPSTREAM_QUEUE_TIMEOUT_MS',
   trustedProxies: 'TRUSTED_PROXIES',
+  metricsToken: 'METRICS_TOKEN',
 };
 
 /** Thrown when the environment has bad values; its message has one line per bad variable. */

@@ -1,7 +1,9 @@
 // Starts and stops a facade: config, upstream pool, logger, HTTP server.
-import type { AddressInfo } from 'node:net';
-import { createAdaptorServer, type Http2Bindings, type HttpBindings } from '@hono/node-server';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { getRequestListener, RequestError, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { facadeErrors } from './errors.ts';
 import { parseConfig, type Config, type ConfigInput } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { FacadeContext, UpstreamAnswer } from './pipeline/context.ts';
@@ -14,6 +16,9 @@ import { ResponseCache } from './protection/response-cache.ts';
 import { SharedGets } from './protection/shared-get.ts';
 import { WriteTracker } from './protection/freshness.ts';
 import { DeleteProgress } from './protection/delete-progress.ts';
+import { flowControlled, type FlowControl } from './protection/connection-flow.ts';
+import { answerClientError, hostHeaderProblem, rejectRequest } from './observability/http-layer-rejections.ts';
+import { JSON_HEADERS } from './pipeline/respond.ts';
 
 /** A running facade. */
 export interface RunningFacade {
@@ -39,21 +44,58 @@ export interface StartOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Stops accepting, drains requests in flight within the configured bound, then closes the pool. */
-async function stopGracefully(server: ReturnType<typeof createAdaptorServer>, context: FacadeContext): Promise<number> {
+/** Stops accepting, drains requests in flight (and those waiting on their connection) within the bound, then closes the pool. */
+async function stopGracefully(server: Server, flow: FlowControl, context: FacadeContext): Promise<number> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   const deadline = Date.now() + context.config.shutdownTimeoutMs;
-  const inFlight = async () => (await context.metrics.inFlight.get()).values[0]?.value ?? 0;
+  const pending = async () => ((await context.metrics.inFlight.get()).values[0]?.value ?? 0) + flow.queued;
   // Keep-alive connections that finish their request are closed as they go idle.
-  while ((await inFlight()) > 0 && Date.now() < deadline) {
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  while ((await pending()) > 0 && Date.now() < deadline) {
+    server.closeIdleConnections();
     await sleep(25);
   }
-  const cut = await inFlight();
-  if ('closeAllConnections' in server) server.closeAllConnections();
+  const cut = await pending();
+  server.closeAllConnections();
   await closed;
   await context.upstream.close();
   return cut;
+}
+
+/**
+ * The Node request listener: Hono's adapter behind the per-connection flow control, with every request the
+ * HTTP layer refuses (a bad Host, a target Hono cannot turn into a URL) answered as a Matrix error.
+ */
+function requestListener(app: ReturnType<typeof createApp>, context: FacadeContext): FlowControl {
+  // Hono answers HEAD by running the GET handler and wrapping its result in a new Response, which hides the
+  // "already sent" marker and made @hono/node-server write headers twice. The handlers read the real method
+  // from the Node request, so HEAD is dispatched as GET here.
+  const fetch = (request: Request, env: HttpBindings | Http2Bindings) =>
+    app.fetch(request.method === 'HEAD' ? new Request(request.url, { method: 'GET', headers: request.headers }) : request, env);
+  // The adapter reports a request it cannot build (RequestError) to errorHandler, synchronously and without the
+  // Node objects: `dispatching` names them for that moment.
+  let dispatching: [IncomingMessage, ServerResponse] | undefined;
+  const honoListener = getRequestListener(fetch, {
+    hostname: 'localhost',
+    errorHandler: (error) => {
+      if (dispatching && error instanceof RequestError) {
+        const text = /host/i.test(error.message) ? 'Invalid Host header' : 'Invalid request target';
+        rejectRequest(context, ...dispatching, text);
+        return undefined;
+      }
+      const internal = facadeErrors.internal();
+      return new Response(JSON.stringify(internal.toBody()), { status: internal.status, headers: JSON_HEADERS });
+    },
+  });
+  return flowControlled((incoming, outgoing) => {
+    const problem = hostHeaderProblem(incoming);
+    if (problem) return rejectRequest(context, incoming, outgoing, problem);
+    dispatching = [incoming, outgoing];
+    try {
+      return honoListener(incoming, outgoing);
+    } finally {
+      dispatching = undefined;
+    }
+  });
 }
 
 /** Starts a facade listening on config.host:config.port (port 0 picks a free one). */
@@ -99,13 +141,11 @@ export async function startFacade(
     ...(gate ? { gate } : {}),
     ...(cache ? { cache } : {}),
   };
-  const app = createApp(context, ownedRoutes);
-  // Hono answers HEAD by running the GET handler and wrapping its result in a new Response, which hides the
-  // "already sent" marker and made @hono/node-server write headers twice. The handlers read the real method
-  // from the Node request, so HEAD is dispatched as GET here.
-  const fetch = (request: Request, env: HttpBindings | Http2Bindings) =>
-    app.fetch(request.method === 'HEAD' ? new Request(request.url, { method: 'GET', headers: request.headers }) : request, env);
-  const server = createAdaptorServer({ fetch });
+  const flow = requestListener(createApp(context, ownedRoutes), context);
+  // Node's own bare 400 for a missing Host is replaced by the facade's Matrix one (hostHeaderProblem).
+  const server = createServer({ requireHostHeader: false }, flow.listener);
+  // Typed as a Duplex for HTTP/2's sake; a node:http server's sockets are net.Sockets.
+  server.on('clientError', (error: Error, socket) => answerClientError(context, error, socket as Socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -117,6 +157,6 @@ export async function startFacade(
     url: `http://${host}:${port}`,
     config: context.config,
     context,
-    close: () => stopGracefully(server, context),
+    close: () => stopGracefully(server, flow, context),
   };
 }

@@ -16,6 +16,12 @@ export interface FacadeMetrics {
   schemaMismatches: Counter<'route'>;
   cacheEvents: Counter<'result'>;
   upstreamQueue: Gauge<'state'>;
+  clientAborts: Counter<'route'>;
+  /**
+   * The Prometheus text as UTF-8 bytes, built at most once per `scrapeMaxAgeMs`; concurrent scrapes share one
+   * build, and every answer within that time writes the same bytes (no copy per scrape).
+   */
+  scrape(): Promise<Buffer<ArrayBuffer>>;
 }
 
 /** Options of createMetrics. */
@@ -24,10 +30,31 @@ export interface MetricsOptions {
   sample: () => { cacheBytes: number; upstreamRunning: number; upstreamQueued: number };
   /** Also export Node's process metrics (default true; tests starting many facades turn it off). */
   processMetrics?: boolean;
+  /** How long one built text answers scrapes, milliseconds (default 1000): scraping in a loop costs one build a second. */
+  scrapeMaxAgeMs?: number;
+}
+
+/** Builds the registry's text at most once per `maxAgeMs`; callers during a build wait for that build. */
+function cachedScrape(registry: Registry, maxAgeMs: number): () => Promise<Buffer<ArrayBuffer>> {
+  let current: { text: Promise<Buffer<ArrayBuffer>>; builtAt: number } | undefined;
+  return () => {
+    if (current && Date.now() - current.builtAt < maxAgeMs) return current.text;
+    const text = registry.metrics().then((built) => Buffer.from(built, 'utf8'));
+    const build = { text, builtAt: Number.POSITIVE_INFINITY };
+    current = build;
+    // The age counts from the end of the build; a failed build is not kept.
+    text.then(
+      () => (build.builtAt = Date.now()),
+      () => {
+        if (current === build) current = undefined;
+      },
+    );
+    return text;
+  };
 }
 
 /** Creates the registry and every series of one facade. */
-export function createMetrics({ sample, processMetrics = true }: MetricsOptions): FacadeMetrics {
+export function createMetrics({ sample, processMetrics = true, scrapeMaxAgeMs = 1_000 }: MetricsOptions): FacadeMetrics {
   const registry = new Registry();
   if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'facade_' });
   const registers = [registry];
@@ -53,6 +80,7 @@ export function createMetrics({ sample, processMetrics = true }: MetricsOptions)
   return {
     registry,
     upstreamQueue,
+    scrape: cachedScrape(registry, scrapeMaxAgeMs),
     requests: new Counter({ name: 'facade_http_requests_total', help: 'Requests answered, by route template, method and status.', labelNames: ['route', 'method', 'status'] as const, registers }),
     requestDuration: new Histogram({ name: 'facade_http_request_duration_seconds', help: 'Time to answer a request, by route template.', labelNames: ['route', 'method'] as const, buckets: LATENCY_BUCKETS, registers }),
     inFlight: new Gauge({ name: 'facade_http_requests_in_flight', help: 'Requests being answered now.', registers }),
@@ -61,5 +89,6 @@ export function createMetrics({ sample, processMetrics = true }: MetricsOptions)
     validationRejections: new Counter({ name: 'facade_validation_rejections_total', help: 'Requests the facade refused itself (400/413), by route template.', labelNames: ['route'] as const, registers }),
     schemaMismatches: new Counter({ name: 'facade_schema_mismatches_total', help: 'Synapse answers that did not fit their schema (passed through unchanged).', labelNames: ['route'] as const, registers }),
     cacheEvents: new Counter({ name: 'facade_cache_requests_total', help: 'Owned GETs by cache result: hit, miss or bypass.', labelNames: ['result'] as const, registers }),
+    clientAborts: new Counter({ name: 'facade_client_aborts_total', help: 'Requests whose client went away before the answer was complete (mid-upload included), by route template.', labelNames: ['route'] as const, registers }),
   };
 }

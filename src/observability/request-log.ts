@@ -14,6 +14,10 @@ export interface RequestRecord {
   startedAt: bigint;
   upstreamStatus?: number;
   cache?: string;
+  /** The facade itself cut the answer short (an upstream failure after the headers were sent). */
+  cut?: boolean;
+  /** Why the request was refused before routing (a bad Host…): the facade's own text, never client input. */
+  rejection?: string;
 }
 
 const records = new WeakMap<IncomingMessage, RequestRecord>();
@@ -22,6 +26,12 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The record of a request (created by startRequestRecord). */
 export function recordOf(incoming: IncomingMessage): RequestRecord | undefined {
   return records.get(incoming);
+}
+
+/** Notes that the facade cut this answer short itself, so it is not counted as the client going away. */
+export function noteCut(incoming: IncomingMessage): void {
+  const record = records.get(incoming);
+  if (record) record.cut = true;
 }
 
 /** Notes Synapse's status for the request's log line. */
@@ -33,7 +43,8 @@ export function noteUpstreamStatus(incoming: IncomingMessage, status: number): v
 /**
  * Starts tracking a request: takes `X-Request-Id` from the client when it is a plain token (else makes
  * one), returns it on the answer, and when the answer ends (or the client leaves) writes the log line
- * and updates the request metrics.
+ * and updates the request metrics. A client that leaves early (mid-upload included) is an info line with
+ * `aborted: true` and a count in facade_client_aborts_total, never an error.
  */
 export function startRequestRecord(
   incoming: IncomingMessage,
@@ -50,6 +61,8 @@ export function startRequestRecord(
     metrics.inFlight.dec();
     const seconds = Number(process.hrtime.bigint() - record.startedAt) / 1e9;
     const status = outgoing.headersSent ? outgoing.statusCode : 0;
+    const incomplete = !outgoing.writableFinished;
+    if (incomplete && !record.cut) metrics.clientAborts.inc({ route: record.route });
     metrics.requests.inc({ route: record.route, method: record.method, status: String(status) });
     metrics.requestDuration.observe({ route: record.route, method: record.method }, seconds);
     logger.info(
@@ -61,7 +74,8 @@ export function startRequestRecord(
         duration_ms: Math.round(seconds * 1e6) / 1e3,
         ...(record.upstreamStatus !== undefined ? { upstream_status: record.upstreamStatus } : {}),
         ...(record.cache ? { cache: record.cache } : {}),
-        ...(outgoing.writableFinished ? {} : { aborted: true }),
+        ...(record.rejection ? { rejected: record.rejection } : {}),
+        ...(incomplete ? (record.cut ? { cut: true } : { aborted: true }) : {}),
       },
       'request',
     );

@@ -2,13 +2,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import type { FacadeContext } from '../pipeline/context.ts';
-import { noteUpstreamStatus } from '../observability/request-log.ts';
-import { CORS_HEADERS } from '../pipeline/respond.ts';
+import { noteCut, noteUpstreamStatus } from '../observability/request-log.ts';
+import { passThroughCorsHeaders } from '../pipeline/respond.ts';
+import { uploadAborted } from '../pipeline/request-body.ts';
 import type { PendingWrite } from '../protection/freshness.ts';
 import { SAFE_METHODS } from '../protection/write-effects.ts';
 import { isTokenRefusalStatus } from '../protection/admin-gate.ts';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.ts';
-
 
 /** What the caller knows about a passed-through request. */
 export interface PassThroughOptions {
@@ -28,8 +28,10 @@ function hasRequestBody(incoming: IncomingMessage): boolean {
 /**
  * Proxies one request byte for byte (the raw request target, so `;`, `%2F` and key order survive).
  * A client that goes away aborts a safe (GET/HEAD) upstream request; a mutation already sent is left to
- * finish, since Synapse does not cancel it either. The body is piped straight into the Node response:
- * never through web streams, whose cancel path crashed the process on client aborts (nodejs/node#54205).
+ * finish, since Synapse does not cancel it either. A client that goes away mid-upload aborts the upstream
+ * request too (Synapse never acts on a body it did not receive whole): an AbortError, not an upstream fault.
+ * The body is piped straight into the Node response: never through web streams, whose cancel path crashed
+ * the process on client aborts (nodejs/node#54205).
  */
 export async function passThrough(
   context: FacadeContext,
@@ -43,13 +45,18 @@ export async function passThrough(
   outgoing.once('close', () => {
     if (abortable && !outgoing.writableFinished) controller.abort();
   });
+  const body = hasRequestBody(incoming) ? incoming : null;
+  // Registered before undici's own listeners, so the upload's end is seen as an abort, never as Synapse failing.
+  body?.once('error', () => {
+    if (!incoming.complete) controller.abort(uploadAborted());
+  });
   write?.sent();
   const response = await context.upstream.request({
     method,
     path: incoming.url ?? '/',
     headers: upstreamRequestHeaders(incoming, context.config),
-    body: hasRequestBody(incoming) ? incoming : null,
-    signal: abortable ? controller.signal : undefined,
+    body,
+    signal: controller.signal,
   });
   noteUpstreamStatus(incoming, response.statusCode);
   // Synapse has processed a write once its headers arrive: what it changed is dropped before the client hears.
@@ -59,16 +66,19 @@ export async function passThrough(
     const token = tokenOf?.();
     if (token !== undefined) context.gate.forget(token);
   }
-  const body = response.body;
+  const answer = response.body;
   if (outgoing.destroyed) {
-    body.on('error', () => {});
-    body.resume();
+    answer.on('error', () => {});
+    answer.resume();
     return;
   }
-  outgoing.writeHead(response.statusCode, { ...clientResponseHeaders(response.headers), ...CORS_HEADERS });
+  outgoing.writeHead(response.statusCode, { ...clientResponseHeaders(response.headers), ...passThroughCorsHeaders(response.headers) });
   // pipeline() puts 'error' listeners on both streams, so an abort on either side never becomes an
   // unhandled error; it destroys the other side instead.
-  pipeline(body, outgoing, (error) => {
-    if (error && !outgoing.destroyed) outgoing.destroy();
+  pipeline(answer, outgoing, (error) => {
+    if (error && !outgoing.destroyed) {
+      noteCut(incoming);
+      outgoing.destroy();
+    }
   });
 }
