@@ -15,6 +15,9 @@ import { answerWellKnown, WELL_KNOWN_CLIENT_PATH } from './routes/well-known.ts'
 import { facadeEndpoints } from './facade/endpoints.ts';
 import { noteCut, recordOf, startRequestRecord } from './observability/request-log.ts';
 
+/** Statuses of the facade's own input refusals: bad parameters, an unknown dot-only ID, sizes Synapse cannot take. */
+const REFUSAL_STATUSES = new Set([400, 404, 413, 414, 431]);
+
 /** Finds the owned route for a method and raw path, first match in Synapse's registration order. */
 function findRoute(routes: readonly OwnedRoute[], method: string, rawPath: string) {
   for (const route of routes) {
@@ -92,8 +95,8 @@ export function createApp(context: FacadeContext, routes: readonly OwnedRoute[])
       return RESPONSE_ALREADY_SENT;
     }
     const route = recordOf(c.env.incoming)?.route ?? 'unmatched';
-    // 400 and 413 are the facade refusing input itself (Synapse's own 400s are passed through, not thrown).
-    if (error instanceof FacadeError && (error.status === 400 || error.status === 413)) {
+    // The facade refusing input itself (Synapse's own 4xx are passed through, not thrown); 401s are not input.
+    if (error instanceof FacadeError && REFUSAL_STATUSES.has(error.status)) {
       context.metrics.validationRejections.inc({ route });
     }
     if (!isAbort) sendError(outgoing, error instanceof FacadeError ? error : facadeErrors.internal());

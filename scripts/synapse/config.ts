@@ -64,7 +64,15 @@ function overrides({ port, baseUrl, registrationSharedSecret }: SynapseConfig): 
       max_short_retries: 1,
       max_short_retry_delay: '1s',
     },
+    // $SYNAPSE_FEDERATION_DOMAIN_WHITELIST (comma-separated destinations): Synapse refuses outgoing federation to any
+    // other, before any DNS lookup. Unset for the e2e suite; the fuzz run sets it, since generated aliases and user
+    // IDs name arbitrary servers and nothing may leave the machine.
+    ...federationWhitelist(process.env.SYNAPSE_FEDERATION_DOMAIN_WHITELIST),
   };
+}
+
+function federationWhitelist(list: string | undefined): Record<string, unknown> {
+  return list === undefined ? {} : { federation_domain_whitelist: list.split(',').map((entry) => entry.trim()).filter(Boolean) };
 }
 
 async function generateBaseConfig(python: string): Promise<void> {
