@@ -34,20 +34,22 @@ const INT_SPACE = '[\\t\\n\\v\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u20
  * most 4300 digits (Python ≥ 3.11 refuses longer decimal strings; Synapse keeps that default). Python's int()
  * of a str also takes any Unicode decimal digit (`٣`), which only a Unicode regex can say.
  */
-const port = (digit: string) => `${INT_SPACE}*[+-]?${digit}(?:_?${digit}){0,4299}${INT_SPACE}*`;
+const port = (digit: string, space = INT_SPACE) => `${space}*[+-]?${digit}(?:_?${digit}){0,4299}${space}*`;
+/** ASCII whitespace only: a remote alias's server name must be ASCII (see src/pipeline/synapse-crashes.ts). */
+const ASCII_SPACE = '[\\t\\n\\v\\f\\r ]';
 
 /**
  * `parse_and_validate_server_name`: a host or `[IPv6]`, and an optional `:port`. (Synapse keeps a name ending
  * in `]` whole as an IPv6 literal, and otherwise splits off what follows the last `:`, which this says too.)
  */
-const serverName = (digit: string) => `(?:${HOST}|\\[${IPV6}\\])(?::${port(digit)})?`;
+const serverName = (digit: string, space = INT_SPACE) => `(?:${HOST}|\\[${IPV6}\\])(?::${port(digit, space)})?`;
 
 /** `RoomID.is_valid`: `!localpart:server` (the localpart anything but `:`), or MSC4291's 43 urlsafe base64 characters. */
 // Synapse: synapse/types/__init__.py ROOM_ID_PATTERN_DOMAINLESS ends in `$`, so a final "\n" passes there.
 const roomId = (digit: string) => `!(?:[A-Za-z0-9_-]{43}\\n?|[^:]*:${serverName(digit)})`;
 
 /** `RoomAlias.is_valid`: `#localpart:server`. */
-const roomAlias = (digit: string) => `#[^:]*:${serverName(digit)}`;
+const roomAlias = (digit: string, space = INT_SPACE) => `#[^:]*:${serverName(digit, space)}`;
 
 /** The whole value, and nothing after it (not even the "\n" Python's `$` lets through). */
 const whole = (pattern: string) => `^(?:${pattern})(?![\\s\\S])`;
@@ -68,7 +70,9 @@ const ROOM_ALIAS = validator(roomAlias);
  */
 export const PATH_PATTERNS = {
   roomId: whole(roomId(ASCII_DIGIT)),
-  roomIdOrAlias: whole(`${roomId(ASCII_DIGIT)}|${roomAlias(ASCII_DIGIT)}`),
+  // An alias whose server name is not ASCII is legal to Synapse, which then fails (500) resolving it: the
+  // facade refuses it (src/pipeline/synapse-crashes.ts), so the document leaves it out.
+  roomIdOrAlias: whole(`${roomId(ASCII_DIGIT)}|${roomAlias(ASCII_DIGIT, ASCII_SPACE)}`),
 } as const;
 
 /** `parse_and_validate_server_name`. */
@@ -79,3 +83,6 @@ export const isValidRoomId = (candidate: string): boolean => ROOM_ID.test(candid
 
 /** `RoomAlias.is_valid`: `#localpart:server` with a valid server name. */
 export const isValidRoomAlias = (alias: string): boolean => ROOM_ALIAS.test(alias);
+
+/** Synapse's `is_mine_id`: the text after the first `:` is this server's name (nothing else is checked). */
+export const isMineId = (id: string, serverName: string): boolean => id.includes(':') && id.slice(id.indexOf(':') + 1) === serverName;

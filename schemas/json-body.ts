@@ -1,6 +1,7 @@
 // Request bodies parsed as Synapse parses them, and the body checks of the mutating room endpoints.
 // Synapse: synapse/http/servlet.py parse_json_object_from_request; synapse/rest/admin/rooms.py
 import { z } from 'zod';
+import { FacadeError } from '../src/errors.ts';
 import { failWith as fail } from './matrix-issue.ts';
 
 /** A JSON object body. */
@@ -46,6 +47,9 @@ function optionalBooleanParam(name: string, defaultValue: boolean) {
     // The checks live in the transform, which JSON Schema cannot see: the OpenAPI document reads this instead.
     .meta({ type: 'boolean', description: `Default: ${defaultValue}.` });
 }
+
+/** Synapse's UserID.from_string on a user ID without its sigil (M_INVALID_PARAM). */
+export const userIdStartError = () => new FacadeError(400, 'M_INVALID_PARAM', "Expected UserID string to start with '@'");
 
 /** DELETE v1/v2 rooms body: block → purge → force_purge, in Synapse's order. */
 export const roomDeleteBody = z.looseObject({

@@ -5,23 +5,26 @@
 import { z } from 'zod';
 import { failWith as fail } from './matrix-issue.ts';
 
-/**
- * How a query parameter is documented: its OpenAPI 3.1 (JSON Schema 2020-12) schema as a client writes it, and
- * whether it must be present. Each helper below registers this for the schema it returns, so the OpenAPI
- * document (src/facade/openapi.ts) reads the parameter list from the same shapes the facade validates with.
- */
-export interface QueryParamDoc {
-  schema: {
-    type: 'integer' | 'string';
-    minimum?: number;
-    default?: number | string;
-    enum?: readonly string[];
-    minLength?: number;
-    contentMediaType?: string;
-  };
-  required: boolean;
-  description: string;
+/** A query parameter's OpenAPI 3.1 (JSON Schema 2020-12) schema as a client writes it. */
+export interface QueryParamSchema {
+  type: 'integer' | 'string';
+  minimum?: number;
+  default?: number | string;
+  enum?: readonly string[];
+  minLength?: number;
+  pattern?: string;
 }
+
+/**
+ * How a query parameter is documented: its schema, or for a JSON-encoded parameter (`filter`) the schema of the
+ * JSON value under `content` (OpenAPI 3.1: a client sends that value as JSON text), and whether it must be
+ * present. Each helper below registers this for the schema it returns, so the OpenAPI document
+ * (src/facade/openapi.ts) reads the parameter list from the same shapes the facade validates with.
+ */
+export type QueryParamDoc = { required: boolean; description: string } & (
+  | { schema: QueryParamSchema; content?: never }
+  | { content: { 'application/json': { schema: Record<string, unknown> } }; schema?: never }
+);
 
 /** Query parameter schema → its documentation (a side table: the schemas and their behaviour are unchanged). */
 export const queryParamDocs = z.registry<QueryParamDoc, z.ZodType>();
@@ -128,22 +131,33 @@ export interface StringOptions<T extends string> {
   encoding?: 'ascii' | 'utf-8';
   /** When set, an empty value is rejected with this M_INVALID_PARAM text (rooms' `search_term`). */
   emptyError?: string;
+  /** The documented pattern, when the route checks the text further (stream tokens); default: the encoding's. */
+  pattern?: string;
+  /** A sentence added to the documented description. */
+  note?: string;
 }
+
+/**
+ * Text `decodeAs(…, 'ascii')` takes: code points below 0x80 only. It ends with `(?![\s\S])`, not `$`, as the
+ * patterns of schemas/identifiers.ts do: Python's `$` also matches before a final "\n".
+ */
+export const ASCII_PATTERN = '^[\\x00-\\x7F]*(?![\\s\\S])';
 
 /** `parse_string(name, default, allowed_values, encoding)`; allowed values listed in Synapse's order. */
 export function synapseString<T extends string = string>(
   name: string,
-  { defaultValue, allowedValues, encoding = 'ascii', emptyError }: StringOptions<T> = {},
+  { defaultValue, allowedValues, encoding = 'ascii', emptyError, pattern = encoding === 'ascii' ? ASCII_PATTERN : undefined, note }: StringOptions<T> = {},
 ) {
+  const kind = allowedValues ? 'One of the listed values' : `${encoding === 'ascii' ? 'ASCII' : 'UTF-8'} text`;
   const doc: QueryParamDoc = {
     schema: {
       type: 'string',
-      ...(allowedValues ? { enum: allowedValues } : {}),
+      ...(allowedValues ? { enum: allowedValues } : pattern === undefined ? {} : { pattern }),
       ...(defaultValue === undefined ? {} : { default: defaultValue }),
       ...(emptyError === undefined ? {} : { minLength: 1 }),
     },
     required: false,
-    description: `${allowedValues ? 'One of the listed values' : `${encoding === 'ascii' ? 'ASCII' : 'UTF-8'} text`}; every value is checked, the first is used.`,
+    description: `${kind}; every value is checked, the first is used.${note === undefined ? '' : ` ${note}`}`,
   };
   return withDoc(doc, raw.transform((values, ctx): T | undefined => {
     const all = valuesOf(values);
@@ -168,17 +182,28 @@ export function synapseString<T extends string = string>(
 /** `parse_enum(name, Direction, default="f")`. */
 export const direction = synapseString<'b' | 'f'>('dir', { defaultValue: 'f', allowedValues: ['b', 'f'] });
 
+/** Options of a JSON parameter. */
+export interface JsonOptions {
+  /** The documented JSON Schema of the value: what the route accepts, its own checks included. Default: any JSON. */
+  schema?: Record<string, unknown>;
+  /** A sentence added to the documented description. */
+  note?: string;
+}
+
 /**
  * `parse_json(name)`: a utf-8 string, percent-decoded a second time, then strict JSON. Its docstring says a
  * value that is not a JSON object is refused; its code accepts any JSON value, and the facade follows the code
  * (what Synapse then fails on is in src/pipeline/synapse-crashes.ts). Returns the twice-decoded text, which is
- * what Synapse parses.
+ * what Synapse parses. Documented as a JSON-encoded parameter (OpenAPI `content`), with `schema`.
  */
-export function synapseJson(name: string) {
+export function synapseJson(name: string, { schema = {}, note }: JsonOptions = {}) {
   const doc: QueryParamDoc = {
-    schema: { type: 'string', contentMediaType: 'application/json' },
+    content: { 'application/json': { schema } },
     required: false,
-    description: 'JSON text (Synapse percent-decodes it a second time before parsing); only the first value is parsed.',
+    description:
+      'JSON text; only the first value is parsed. Synapse (and the facade with it) percent-decodes the text a second time ' +
+      'before parsing, so `%` and two hex digits inside it change its meaning (`%22` becomes a quote): write a literal `%` in the ' +
+      `JSON text as \`%25\` (\`%2525\` on the wire).${note === undefined ? '' : ` ${note}`}`,
   };
   return withDoc(doc, raw.transform((values, ctx): string | undefined => {
     const all = valuesOf(values);

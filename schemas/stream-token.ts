@@ -35,3 +35,38 @@ export function isPlausibleStreamToken(token: string): boolean {
   if (!isRoomKey(roomKey ?? '')) return false;
   return others.every((position) => isInt(position) || (position.startsWith('m') && isMultiWriter(position)));
 }
+
+/**
+ * The positions after the room key, in the order Synapse 1.163.2's StreamToken.from_string reads them: `int()`
+ * for plain ones, MultiWriterStreamToken.parse (digits first, or `m…`) for multi-writer ones; a 14th position
+ * is refused (too many values to unpack).
+ */
+const POSITIONS_1_163 = ['int', 'int', 'multi', 'int', 'int', 'int', 'multi', 'int', 'int', 'int', 'multi', 'multi', 'int'] as const;
+
+/** 1 to 18 ASCII digits: below 10^18, so inside the 64 bits SQLite binds (src/pipeline/synapse-crashes.ts). */
+const DIGITS = '[0-9]{1,18}';
+/** A multi-writer position without writer entries (`m5`, or the `m5~` Synapse tolerates): entries name instance ids only Synapse knows. */
+const MULTI_WRITER = `m${DIGITS}~*`;
+const ROOM_KEY = `s${DIGITS}|t${DIGITS}-${DIGITS}|${MULTI_WRITER}`;
+const positions = POSITIONS_1_163.reduceRight(
+  (rest, kind) => `(?:_(?:${kind === 'int' ? DIGITS : `${DIGITS}|${MULTI_WRITER}`})${rest})?`,
+  '',
+);
+
+/**
+ * The documented pattern of messages' `from`/`to`: empty (no token), `END` (`from` only: no token either), or a
+ * token every value of which both the facade and Synapse 1.163.2 accept. It cannot be exact: Synapse's
+ * acceptance is positional and depends on its state (a writer entry `m5~1.6` needs instance id 1 to exist), and
+ * it also reads forms left out here (signs, `_` and spaces inside numbers, longer numbers that still fit).
+ * Python's `$` would let a final "\n" through, hence `(?![\s\S])` (see schemas/identifiers.ts).
+ */
+export function streamTokenPattern(name: 'from' | 'to'): string {
+  return `^(?:${name === 'from' ? 'END|' : ''}(?:${ROOM_KEY})${positions})?(?![\\s\\S])`;
+}
+
+/** What the pattern of {@link streamTokenPattern} leaves out, for the parameter's description. */
+export const STREAM_TOKEN_NOTE =
+  'A stream token from an earlier answer (`start`, `end`), or empty for none. The pattern is what the facade and Synapse ' +
+  '1.163.2 always accept: a room key (`s<n>`, `t<n>-<n>` or `m<n>`) and up to 13 `_`-separated positions of at most 18 ' +
+  'digits, multi-writer ones also as `m<n>`. It is not exact: Synapse reads some forms it leaves out (`m5~1.6` when instance ' +
+  'id 1 exists, signs, longer numbers), and which of those it accepts depends on the position and on its state.';

@@ -17,7 +17,7 @@ import { SharedGets } from './protection/shared-get.ts';
 import { WriteTracker } from './protection/freshness.ts';
 import { DeleteProgress } from './protection/delete-progress.ts';
 import { flowControlled, type FlowControl } from './protection/connection-flow.ts';
-import { answerClientError, hostHeaderProblem, rejectRequest } from './observability/http-layer-rejections.ts';
+import { answerClientError, hostHeaderProblem, rejectRequest } from './http-layer-rejections.ts';
 import { JSON_HEADERS } from './pipeline/respond.ts';
 
 /** A running facade. */

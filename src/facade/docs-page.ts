@@ -20,12 +20,19 @@ export function describeSchema(schema: JsonSchema): string {
   return parts.join(', ');
 }
 
+/** A parameter's schema cell: its schema in one line, or for a JSON-encoded parameter the JSON value's schema. */
+function describeParameter({ schema, content }: ParameterObject): string {
+  if (schema) return describeSchema(schema);
+  const [mediaType = '', media] = Object.entries(content ?? {})[0] ?? [];
+  return `${escapeHtml(mediaType)} text of a value matching<details><summary>Schema</summary>${pre(media?.schema ?? {})}</details>`;
+}
+
 function parameterRows(parameters: readonly ParameterObject[]): string {
   if (parameters.length === 0) return '<p>No parameters.</p>';
   const rows = parameters.map(
     (parameter) =>
       `<tr><td>${code(parameter.name)}</td><td>${parameter.in}</td><td>${parameter.required ? 'yes' : 'no'}</td>` +
-      `<td>${describeSchema(parameter.schema)}</td><td>${escapeHtml(parameter.description)}</td></tr>`,
+      `<td>${describeParameter(parameter)}</td><td>${escapeHtml(parameter.description)}</td></tr>`,
   );
   return `<table><thead><tr><th>Name</th><th>In</th><th>Required</th><th>Schema</th><th>Notes</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

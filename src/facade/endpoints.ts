@@ -48,7 +48,7 @@ async function checkSynapse(context: FacadeContext): Promise<Readiness> {
  * (METRICS_TOKEN); each ready call joins the Synapse check in flight, if any, so there is at most one.
  */
 export function facadeEndpoints(context: FacadeContext) {
-  const openApiDocument = buildOpenApiDocument(ownedRoutes);
+  const openApiDocument = buildOpenApiDocument(ownedRoutes, { serverName: context.config.synapseServerName });
   const openApiJson = JSON.stringify(openApiDocument);
   const docsPage = renderDocsPage(openApiDocument);
   const checkScraperToken = scraperTokenCheck(context.config.metricsToken);

@@ -4,7 +4,9 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { matrixError } from '../../schemas/common.ts';
 import { PATH_PATTERNS } from '../../schemas/identifiers.ts';
 import { queryParamDocs } from '../../schemas/query-params.ts';
+import { rawInteger } from '../internal/exact-json.ts';
 import type { OwnedRoute } from '../pipeline/owned-route.ts';
+import { integerMaxima } from '../pipeline/synapse-crashes.ts';
 
 /** Where Synapse's admin API lives; route names are the path after it. */
 export const ADMIN_PREFIX = '/_synapse/admin';
@@ -18,9 +20,11 @@ export interface ParameterObject {
   in: 'path' | 'query';
   required: boolean;
   description: string;
-  schema: JsonSchema;
+  /** The value's schema; absent when `content` gives it instead (a JSON-encoded parameter, serialised as JSON text). */
+  schema?: JsonSchema;
+  content?: MediaContent;
 }
-interface MediaContent {
+export interface MediaContent {
   'application/json': { schema: JsonSchema };
 }
 /** A response; without `content` it has no body. */
@@ -142,17 +146,35 @@ function pathParameters(route: OwnedRoute, path: string): ParameterObject[] {
 
 /** Query parameters, in the order Synapse checks them, from the metadata each query helper registered. */
 function queryParameters(route: OwnedRoute): ParameterObject[] {
+  const maxima = integerMaxima(route);
   return Object.entries(route.query ?? {}).map(([name, schema]) => {
     const doc = queryParamDocs.get(schema as z.ZodType);
     if (!doc) throw new Error(`OpenAPI: query parameter ${name} of ${route.name} was not built with a schemas/query-params.ts helper`);
-    return { name, in: 'query' as const, required: doc.required, description: doc.description, schema: doc.schema };
+    // Above it Synapse fails (a 500), so the facade refuses; raw JSON keeps 2^63 − 1 exact in the document.
+    const max = maxima.get(name);
+    const { required, description } = doc;
+    if (doc.content) return { name, in: 'query' as const, required, description, content: doc.content };
+    return { name, in: 'query' as const, required, description, schema: max === undefined ? doc.schema : { ...doc.schema, maximum: rawInteger(max) } };
   });
 }
 
+/**
+ * Routes on which Synapse refuses every non-local `new_room_user_id` (v2: handlers/pagination.py, before
+ * scheduling). v1 refuses it only for a room that exists (handlers/room.py, after blocking; the facade refuses
+ * it first), which depends on state a document cannot express: its description says "local".
+ */
+const LOCAL_USER_ALWAYS_CHECKED: ReadonlySet<string> = new Set(['DELETE /v2/rooms/{room_id}']);
+
 /** The request body: the schema `validate` checks it with, or any JSON object when Synapse reads it unchecked. */
-function requestBody(route: OwnedRoute): OperationObject['requestBody'] {
+function requestBody(route: OwnedRoute, { serverName }: DocumentOptions): OperationObject['requestBody'] {
   if (route.body === undefined || route.body === 'ignored') return undefined;
   const schema = route.bodySchema ? jsonSchemaOf(route.bodySchema, 'input') : { type: 'object' };
+  const properties = schema.properties as Record<string, JsonSchema> | undefined;
+  // Synapse's is_mine_id (the text after the first `:` is this server's name) and UserID.from_string's `@`.
+  // Only a deployment that knows its server name can say so; without it the description does.
+  if (serverName !== undefined && properties?.new_room_user_id && LOCAL_USER_ALWAYS_CHECKED.has(route.name)) {
+    properties.new_room_user_id = { ...properties.new_room_user_id, pattern: `^@[^:]*:${escapeRegExp(serverName)}(?![\\s\\S])` };
+  }
   return { required: route.body === 'object', content: { 'application/json': { schema } } };
 }
 
@@ -173,8 +195,8 @@ function responses(route: OwnedRoute): OperationObject['responses'] {
   return { 200: ok, ...Object.fromEntries(errors) };
 }
 
-function operationOf(route: OwnedRoute, path: string): OperationObject {
-  const body = requestBody(route);
+function operationOf(route: OwnedRoute, path: string, options: DocumentOptions): OperationObject {
+  const body = requestBody(route, options);
   return {
     operationId: `${route.method.toLowerCase()}${path.replace(/[{}]/g, '').replace(/\//g, '_')}`,
     summary: route.summary ?? route.name,
@@ -186,13 +208,22 @@ function operationOf(route: OwnedRoute, path: string): OperationObject {
   };
 }
 
+/** What the document may say about one deployment. */
+export interface DocumentOptions {
+  /** Synapse's server name, when configured (SYNAPSE_SERVER_NAME): local user IDs get their exact pattern. */
+  serverName?: string;
+}
+
+/** A text matched literally in a pattern shared by ECMA-262 and Python's `re`. */
+const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+
 /** Builds the OpenAPI 3.1 document of `routes`; throws when a route cannot be described faithfully. */
-export function buildOpenApiDocument(routes: readonly OwnedRoute[]): OpenApiDocument {
+export function buildOpenApiDocument(routes: readonly OwnedRoute[], options: DocumentOptions = {}): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   for (const route of routes) {
     const path = pathOf(route);
     const item = (paths[`${ADMIN_PREFIX}${path}`] ??= {});
-    item[route.method.toLowerCase()] = operationOf(route, path);
+    item[route.method.toLowerCase()] = operationOf(route, path, options);
   }
   return {
     openapi: '3.1.1',

@@ -59,3 +59,6 @@ export const integerValue = (value: JsonInteger): bigint => BigInt(typeof value 
 
 /** The integer as Synapse wrote it. */
 export const integerText = (value: JsonInteger): string => (typeof value === 'number' ? String(value) : value.rawJSON);
+
+/** An integer of any size as raw JSON, written exactly (a document's `maximum: 9223372036854775807`, say). */
+export const rawInteger = (value: bigint): RawJsonNumber => json.rawJSON(String(value));

@@ -42,14 +42,15 @@ function pythonItems(value: unknown): unknown[] | undefined {
 const isBindable = (value: unknown): boolean => value === null || ['boolean', 'number', 'string'].includes(typeof value);
 
 /** How Synapse uses one list field of the filter. */
-interface ListField {
+export interface ListField {
   /** When Synapse iterates it: always (its default is `[]`), unless it is null, or only when it is truthy. */
   iterated: 'always' | 'unless-null' | 'when-truthy';
   /** What each item must be: a string (`"*" in t`, `t.endswith`), bindable (an SQL parameter), or anything. */
   items: 'string' | 'bindable' | 'any';
 }
 
-const LIST_FIELDS: Readonly<Record<string, ListField>> = {
+/** The filter's list fields and how Synapse uses each; schemas/events.ts documents `filter` from it. */
+export const LIST_FIELDS: Readonly<Record<string, ListField>> = {
   types: { iterated: 'unless-null', items: 'string' },
   not_types: { iterated: 'always', items: 'string' },
   senders: { iterated: 'unless-null', items: 'bindable' },

@@ -110,7 +110,7 @@ async function answerOwnedRoute(context: FacadeContext, admitted: Admitted, inco
     const body = parseBody(route.body, bodyBytes);
     request = await route.validate({ params, args, body, probe, serverName: () => discoverServerName(context, probe) });
     // After Synapse's own checks: inputs it accepts and then fails on (500), and requests Twisted would drop.
-    refuseSynapseCrashes(route, request);
+    refuseSynapseCrashes(route, request, params);
     target = upstreamTarget(request, rawQuery, route.doubleEncoded);
     requireHeadFitsTwisted(context.upstream.origin, { method: route.method, target, headers, bodyLength: forwardBody?.length ?? 0 });
   } catch (error) {

@@ -29,8 +29,10 @@ export interface SynapseCrash {
   traceback: string;
   /** A request of this class: the target (path and query) under `/_synapse/admin`, for seeded IDs. */
   example(ids: ExampleIds): string;
-  /** The facade's 400 when a validated query (name → value) is of this class. */
-  refusal(query: ReadonlyMap<string, string>): FacadeError | undefined;
+  /** The facade's 400 when a validated request (query name → value, decoded path parameters) is of this class. */
+  refusal(query: ReadonlyMap<string, string>, params: Readonly<Record<string, string>>): FacadeError | undefined;
+  /** Integer query parameters this entry bounds, with their largest accepted value (for the OpenAPI document). */
+  maxima?: Readonly<Record<string, bigint>>;
 }
 
 /** SQLite's INTEGER range (signed 64 bits); Python's sqlite3 refuses to bind anything outside it. */
@@ -51,6 +53,9 @@ function integersAtMost(names: readonly string[], max: bigint): SynapseCrash['re
     return undefined;
   };
 }
+
+/** The documented maximum of each of `names`. */
+const maximaOf = (names: readonly string[], max: bigint) => Object.fromEntries(names.map((name) => [name, max]));
 
 const seg = encodeURIComponent;
 const HUGE = '9223372036854775808';
@@ -79,6 +84,12 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const ROOMS = 'GET /v1/rooms';
+const FORWARD_EXTREMITIES = 'GET /v1/rooms/{room_identifier}/forward_extremities';
+const FORWARD_EXTREMITIES_DELETE = 'DELETE /v1/rooms/{room_identifier}/forward_extremities';
+const MAKE_ROOM_ADMIN = 'POST /v1/rooms/{room_identifier}/make_room_admin';
+
+/** Anything outside ASCII. */
+const NON_ASCII = /[^\p{ASCII}]/u;
 const DESTINATIONS = 'GET /v1/federation/destinations';
 const DESTINATION_ROOMS = 'GET /v1/federation/destinations/{destination}/rooms';
 const MESSAGES = 'GET /v1/rooms/{room_id}/messages';
@@ -93,6 +104,7 @@ export const synapseCrashes: readonly SynapseCrash[] = [
     traceback: `ListRoomRestServlet.on_GET → RoomStore.get_rooms_paginate binds from/limit as OFFSET/LIMIT: ${SQLITE_OVERFLOW}`,
     example: () => `/v1/rooms?limit=${HUGE}`,
     refusal: integersAtMost(['from', 'limit'], INT64_MAX),
+    maxima: maximaOf(['from', 'limit'], INT64_MAX),
   },
   {
     name: 'destinations list: from or limit beyond 2^63 − 1',
@@ -101,6 +113,7 @@ export const synapseCrashes: readonly SynapseCrash[] = [
     traceback: `ListDestinationsRestServlet.on_GET → get_destinations_paginate_txn binds limit/from: ${SQLITE_OVERFLOW}`,
     example: () => `/v1/federation/destinations?from=${HUGE}`,
     refusal: integersAtMost(['from', 'limit'], INT64_MAX),
+    maxima: maximaOf(['from', 'limit'], INT64_MAX),
   },
   {
     // Synapse answers 404 for an unknown destination first; the pipeline's existence check keeps that order.
@@ -110,6 +123,7 @@ export const synapseCrashes: readonly SynapseCrash[] = [
     traceback: `DestinationMembershipRestServlet.on_GET → get_destination_rooms_paginate binds limit/from: ${SQLITE_OVERFLOW}`,
     example: ({ destination }) => `/v1/federation/destinations/${seg(destination)}/rooms?limit=${HUGE}`,
     refusal: integersAtMost(['from', 'limit'], INT64_MAX),
+    maxima: maximaOf(['from', 'limit'], INT64_MAX),
   },
   {
     name: 'timestamp_to_event: ts beyond 2^63 − 1',
@@ -118,6 +132,7 @@ export const synapseCrashes: readonly SynapseCrash[] = [
     traceback: `RoomTimestampToEventRestServlet.on_GET → get_event_for_timestamp → the events-store lookup binds ts (any room, known or not): ${SQLITE_OVERFLOW}`,
     example: ({ roomId }) => `/v1/rooms/${seg(roomId)}/timestamp_to_event?ts=${HUGE}`,
     refusal: integersAtMost(['ts'], INT64_MAX),
+    maxima: maximaOf(['ts'], INT64_MAX),
   },
   {
     // Not refused when the room key has a topological part (`t…-…`), which Synapse reads without the lookup.
@@ -141,6 +156,7 @@ export const synapseCrashes: readonly SynapseCrash[] = [
     traceback: `RoomEventContextServlet.on_GET → RoomContextHandler.get_event_context → _paginate_room_events_by_topological_ordering_txn binds 2 × floor(limit / 2.0): ${SQLITE_OVERFLOW} (from about 2^1024, earlier: OverflowError: int too large to convert to float)`,
     example: ({ roomId, eventId }) => `/v1/rooms/${seg(roomId)}/context/${seg(eventId)}?limit=${HUGE}`,
     refusal: integersAtMost(['limit'], CONTEXT_LIMIT_MAX),
+    maxima: maximaOf(['limit'], CONTEXT_LIMIT_MAX),
   },
   {
     // Synapse's docstring says parse_json returns an object; its code returns any JSON value. A falsy one
@@ -169,14 +185,42 @@ export const synapseCrashes: readonly SynapseCrash[] = [
       return new FacadeError(400, 'M_BAD_JSON', `Query parameter filter: '${unusable.field}' must be ${unusable.expected}`);
     },
   },
+  {
+    // Python's int() reads Unicode digits and spaces, so `#a:example.org:\u20028448` is a legal alias to Synapse;
+    // a remote alias is resolved over federation, which encodes the server name as ASCII.
+    name: 'a remote room alias whose server name is not ASCII (a port in Unicode digits or spaces)',
+    routes: [FORWARD_EXTREMITIES, FORWARD_EXTREMITIES_DELETE, MAKE_ROOM_ADMIN],
+    seenOn: '1.163.2',
+    traceback:
+      "ResolveRoomIdMixin.resolve_room_id → RoomMemberHandler.lookup_room_alias → DirectoryHandler.get_association → federation query_directory → MatrixFederationRequest encodes the destination: UnicodeEncodeError: 'ascii' codec can't encode character '\\u2002'",
+    example: () => `/v1/rooms/${seg('#a:example.org:\u20028448')}/forward_extremities`,
+    refusal: (_query, params) => {
+      const identifier = params.room_identifier;
+      if (!identifier?.startsWith('#') || !NON_ASCII.test(identifier.slice(identifier.indexOf(':') + 1))) return undefined;
+      return new FacadeError(400, 'M_INVALID_PARAM', `${identifier}: the server name of a room alias must be ASCII`);
+    },
+  },
 ];
 
+/** The largest value of each bounded integer query parameter of `route`, from the entries above. */
+export function integerMaxima(route: OwnedRoute): Map<string, bigint> {
+  const maxima = new Map<string, bigint>();
+  for (const crash of synapseCrashes) {
+    if (!crash.routes.includes(route.name)) continue;
+    for (const [name, max] of Object.entries(crash.maxima ?? {})) {
+      const known = maxima.get(name);
+      maxima.set(name, known === undefined || max < known ? max : known);
+    }
+  }
+  return maxima;
+}
+
 /** Throws the facade's 400 when the validated request is one Synapse would fail on (see {@link synapseCrashes}). */
-export function refuseSynapseCrashes(route: OwnedRoute, request: ValidatedRequest): void {
+export function refuseSynapseCrashes(route: OwnedRoute, request: ValidatedRequest, params: Readonly<Record<string, string>>): void {
   const query = new Map(request.query);
   for (const crash of synapseCrashes) {
     if (!crash.routes.includes(route.name)) continue;
-    const refusal = crash.refusal(query);
+    const refusal = crash.refusal(query, params);
     if (refusal) throw refusal;
   }
 }

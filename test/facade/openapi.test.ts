@@ -93,7 +93,7 @@ describe('/_facade/openapi.json', () => {
     expect(byName.dir?.schema).toEqual({ type: 'string', enum: ['b', 'f'], default: 'f' });
     // Synapse's parse_boolean takes exactly these spellings (no coercion: "false" must stay false).
     expect(byName.public_rooms?.schema).toEqual({ type: 'string', enum: ['true', 'false'] });
-    expect((byName.order_by?.schema.enum as string[]).slice(0, 3)).toEqual(['alphabetical', 'size', 'name']);
+    expect((byName.order_by?.schema?.enum as string[]).slice(0, 3)).toEqual(['alphabetical', 'size', 'name']);
   });
 
   it('marks a required integer (timestamp_to_event ts) required', () => {
@@ -154,7 +154,7 @@ describe('issue 10 #6: OpenAPI gaps', () => {
     for (const { route, operation: op } of operations()) {
       for (const parameter of op.parameters.filter(({ in: where }) => where === 'path')) {
         // No pattern: any text is accepted (and looked up by Synapse as given).
-        const pattern = new RegExp(String(parameter.schema.pattern ?? ''), 'u');
+        const pattern = new RegExp(String(parameter.schema?.pattern ?? ''), 'u');
         const params = { ...validSamples, [parameter.name]: 'not-an-id' };
         const refused = await Promise.resolve()
           .then(() => route.validate({ params, args: new Map(), body: {}, probe: async () => ({ status: 404, body: {} }), serverName: async () => 'hs' }))

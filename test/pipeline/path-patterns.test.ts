@@ -33,7 +33,8 @@ describe('issue 10 #6: OpenAPI gaps — path parameter patterns', () => {
 
   it('the room ID or alias pattern matches exactly what the facade accepts', () => {
     fc.assert(
-      fc.property(candidate, (value) => roomIdOrAliasPattern.test(value) === (isValidRoomId(value) || isValidRoomAlias(value))),
+      // An alias with a non-ASCII server name is legal, but the facade refuses it (Synapse fails on it: issue 10).
+      fc.property(candidate, (value) => roomIdOrAliasPattern.test(value) === (isValidRoomId(value) || (isValidRoomAlias(value) && !/[^\p{ASCII}]/u.test(value.slice(value.indexOf(':') + 1))))),
       { numRuns: 20_000 },
     );
   });

@@ -12,7 +12,8 @@ export function isValidServerName(serverName: string): boolean {
     const colon = serverName.lastIndexOf(':');
     if (colon >= 0) {
       host = serverName.slice(0, colon);
-      if (!/^[ \t\n\r\v\f]*[+-]?\d+(?:_\d+)*[ \t\n\r\v\f]*$/.test(serverName.slice(colon + 1))) return false;
+      // Python's int() also reads Unicode digits and spaces.
+      if (!/^\s*[+-]?\p{Nd}+(?:_\p{Nd}+)*\s*$/u.test(serverName.slice(colon + 1))) return false;
     }
   }
   if (host.startsWith('[')) return host.endsWith(']') && isIPv6(host.slice(1, -1));

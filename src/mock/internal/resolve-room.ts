@@ -1,6 +1,6 @@
 // Room ID checks shared by several servlets (Synapse: RoomID.is_valid and ResolveRoomIdMixin).
 import type { MockState } from '../data.ts';
-import { MatrixError } from './respond.ts';
+import { internalServerError, MatrixError } from './respond.ts';
 import { isValidRoomAlias, isValidRoomId } from './ids.ts';
 import { SERVER_NAME } from '../constants.ts';
 
@@ -15,7 +15,10 @@ export function resolveRoomIdOrAlias(state: MockState, roomIdOrAlias: string): s
   if (!isValidRoomAlias(roomIdOrAlias)) {
     throw new MatrixError(400, 'M_UNKNOWN', `${roomIdOrAlias} was not legal room ID or room alias`);
   }
-  if (roomIdOrAlias.slice(roomIdOrAlias.indexOf(':') + 1) !== SERVER_NAME) {
+  const server = roomIdOrAlias.slice(roomIdOrAlias.indexOf(':') + 1);
+  // A port in Unicode digits or spaces passes Python's int(); the federation request then fails to encode it.
+  if (/[^\p{ASCII}]/u.test(server)) throw internalServerError();
+  if (server !== SERVER_NAME) {
     throw new MatrixError(502, 'M_UNKNOWN', 'Failed to fetch alias');
   }
   for (const room of state.rooms.values()) {

@@ -1,5 +1,6 @@
 // DELETE /_synapse/admin/v1/rooms/{room_id} — synchronous shutdown and purge (can take many minutes).
-import { roomDeleteBody } from '../../../schemas/json-body.ts';
+import { isMineId } from '../../../schemas/identifiers.ts';
+import { roomDeleteBody, userIdStartError } from '../../../schemas/json-body.ts';
 import { roomDeleteResult, roomDeleteResultOut } from '../../../schemas/room-delete.ts';
 import { badRequest } from '../../errors.ts';
 import { encodePathSegment } from '../../internal/path.ts';
@@ -8,9 +9,6 @@ import { defineRoute } from '../../pipeline/owned-route.ts';
 import { requireRoomId } from '../../pipeline/path-checks.ts';
 import { parseOrThrow } from '../../pipeline/validate.ts';
 
-/** Synapse's `is_mine_id`: the text after the first `:` is our server name. */
-const isLocalUserId = (userId: string, serverName: string) =>
-  userId.includes(':') && userId.slice(userId.indexOf(':') + 1) === serverName;
 
 export const roomDeleteRoute = defineRoute({
   name: 'DELETE /v1/rooms/{room_id}',
@@ -25,11 +23,15 @@ export const roomDeleteRoute = defineRoute({
     const { new_room_user_id: newRoomUserId } = parseOrThrow(roomDeleteBody, body);
     const roomId = requireRoomId(params.room_id!);
     const path = `/v1/rooms/${encodePathSegment(roomId)}`;
-    // Synapse v1 blocks the room *before* it rejects a non-local new_room_user_id (§2 B9), and skips
-    // that check for unknown rooms. The facade rejects first, so a refused request changes nothing.
-    if (newRoomUserId !== undefined && !isLocalUserId(newRoomUserId, await serverName())) {
-      const room = await probe(`/_synapse/admin${path}`);
-      if (room.status === 200) throw badRequest(`User must be our own: ${newRoomUserId}`);
+    // Synapse v1 blocks the room *before* it rejects a non-local new_room_user_id (§2 B9), or a local one
+    // without `@` (create_requester → UserID.from_string), and skips both for unknown rooms. The facade
+    // rejects first, so a refused request changes nothing.
+    if (newRoomUserId !== undefined) {
+      const local = isMineId(newRoomUserId, await serverName());
+      if (!local || !newRoomUserId.startsWith('@')) {
+        const room = await probe(`/_synapse/admin${path}`);
+        if (room.status === 200) throw local ? userIdStartError() : badRequest(`User must be our own: ${newRoomUserId}`);
+      }
     }
     return { path, query: [], audit: { room_id: roomId, body: auditBodyFields(body) } };
   },

@@ -103,3 +103,26 @@ describe('DELETE v2 and its status', () => {
     expect(status).toBe('failed');
   });
 });
+
+describe('issue 10 #6: a local new_room_user_id without its `@` (found by the schema fuzzer)', () => {
+  it('v1, a known room: refused with Synapse’s own 400 before anything changes (Synapse would block first)', async () => {
+    const answer = await deleteV1(SPACE_ROOM_ID, { block: true, new_room_user_id: 'admin:mock.example' });
+    expectMatrixError(answer, 400, 'M_INVALID_PARAM', "Expected UserID string to start with '@'");
+    expect(pair.upstreamRequests().filter((request) => request.method === 'DELETE')).toEqual([]);
+    expect((await pair.get(`${ROOMS}/${enc(SPACE_ROOM_ID)}/block`)).body).toEqual({ block: false, user_id: null });
+  });
+
+  it('v1, an unknown room: sent, since Synapse answers it 200 with nothing done', async () => {
+    expect((await deleteV1('!gone:mock.example', { new_room_user_id: ':mock.example' })).status).toBe(200);
+  });
+
+  it('v2: refused before scheduling (Synapse would schedule a task that blocks the room, then fails)', async () => {
+    expectMatrixError(await deleteV2(SPACE_ROOM_ID, { new_room_user_id: ':mock.example' }), 400, 'M_INVALID_PARAM', "Expected UserID string to start with '@'");
+    expect(pair.upstreamRequests().filter((request) => request.method === 'DELETE')).toEqual([]);
+  });
+
+  it('v2: a local user ID with its `@`, or a non-local one (Synapse’s own 400), is sent', async () => {
+    expect((await deleteV2(EMPTY_ROOM_ID, { new_room_user_id: '@admin:mock.example' })).status).toBe(200);
+    expectMatrixError(await deleteV2(SPACE_ROOM_ID, { new_room_user_id: 'admin:evil.example' }), 400, 'M_UNKNOWN', 'User must be our own: admin:evil.example');
+  });
+});

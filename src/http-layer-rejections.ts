@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIPv6, type Socket } from 'node:net';
-import { FacadeError } from '../errors.ts';
-import type { Logger } from '../log.ts';
-import { JSON_HEADERS, sendBytes } from '../pipeline/respond.ts';
-import type { FacadeMetrics } from './metrics.ts';
-import { startRequestRecord } from './request-log.ts';
+import { FacadeError } from './errors.ts';
+import type { Logger } from './log.ts';
+import { JSON_HEADERS, sendBytes } from './pipeline/respond.ts';
+import type { FacadeMetrics } from './observability/metrics.ts';
+import { startRequestRecord } from './observability/request-log.ts';
 
 /** Route label of these answers in logs and metrics. */
 export const HTTP_LAYER_ROUTE = 'rejected by HTTP layer';
