@@ -30,9 +30,12 @@ export function verbatimPairs(rawQuery: string, keys: ReadonlySet<string> = VERB
  */
 const QUERY_RAW = /^[!-~]$/;
 const QUERY_ESCAPED = new Set(['&', ';', '+', '%', '#']);
+/** A value with nothing to escape, the common case (`100`, `name`, `!a:hs`): sent as it is. */
+const QUERY_VERBATIM = /^[!-"$'-*,-:<-~]*$/;
 
 /** One query value in its shortest form for Twisted's `parse_qs`: a space is `+`, see {@link QUERY_RAW}. */
 export function encodeQueryValue(value: string): string {
+  if (QUERY_VERBATIM.test(value)) return value;
   return value.split(' ').map((part) => percentEncode(part, (char) => QUERY_RAW.test(char) && !QUERY_ESCAPED.has(char))).join('+');
 }
 
@@ -86,7 +89,8 @@ export interface UpstreamHead {
  */
 export function upstreamHeadBytes(origin: string, { method, target, headers, bodyLength }: UpstreamHead): number {
   let bytes = Buffer.byteLength(`${method} ${target} HTTP/1.1`, 'latin1');
-  bytes += `host: ${new URL(origin).host}`.length + 'connection: keep-alive'.length;
+  // An origin (URL.origin) is `scheme://host[:port]`: its host is what follows `://`.
+  bytes += 'host: '.length + origin.length - origin.indexOf('://') - 3 + 'connection: keep-alive'.length;
   for (const [name, value] of Object.entries(headers)) {
     for (const one of Array.isArray(value) ? value : [value]) bytes += Buffer.byteLength(`${name}: ${one}`, 'latin1');
   }
