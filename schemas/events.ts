@@ -1,7 +1,7 @@
 // Room event endpoints: messages, timestamp_to_event and event context.
 import { z } from 'zod';
 import { rawInteger } from '../src/internal/exact-json.ts';
-import { LIST_FIELDS, type ListField } from '../src/internal/synapse-filter.ts';
+import { INT64_MAX, INT64_MIN, LIST_FIELDS, type ListField } from '../src/internal/synapse-filter.ts';
 import { clientEvent, jsonInteger } from './common.ts';
 import { direction, synapseInteger, synapseJson, synapseString } from './query-params.ts';
 import { STREAM_TOKEN_NOTE, streamTokenPattern } from './stream-token.ts';
@@ -12,7 +12,7 @@ export const MESSAGES_MAX_LIMIT = 1000n;
 type JsonSchema = Record<string, unknown>;
 
 /** A JSON integer literal outside int64: Python keeps it exact and SQLite cannot bind it (written exactly: raw JSON). */
-const OUTSIDE_INT64 = { type: 'integer', anyOf: [{ minimum: rawInteger(2n ** 63n) }, { exclusiveMaximum: rawInteger(-(2n ** 63n)) }] };
+const OUTSIDE_INT64 = { type: 'integer', anyOf: [{ minimum: rawInteger(INT64_MAX + 1n) }, { exclusiveMaximum: rawInteger(INT64_MIN) }] };
 /** What Python's sqlite3 binds: None, bool, int64, float, str. */
 const BINDABLE = { type: ['null', 'boolean', 'number', 'string'], not: OUTSIDE_INT64 };
 const ITEMS: Readonly<Record<ListField['items'], JsonSchema>> = { string: { type: 'string' }, bindable: BINDABLE, any: {} };

@@ -16,6 +16,7 @@ import { ResponseCache } from './protection/response-cache.ts';
 import { SharedGets } from './protection/shared-get.ts';
 import { WriteTracker } from './protection/freshness.ts';
 import { DeleteProgress } from './protection/delete-progress.ts';
+import { LogBudget } from './internal/log-budget.ts';
 import { flowControlled, type FlowControl } from './protection/connection-flow.ts';
 import { answerClientError, hostHeaderProblem, rejectRequest } from './http-layer-rejections.ts';
 import { JSON_HEADERS } from './pipeline/respond.ts';
@@ -134,6 +135,7 @@ export async function startFacade(
     limiter,
     logger: logger ?? createLogger(config.logLevel),
     schemaMismatches: new Map(),
+    mismatchLog: new LogBudget(),
     inFlightMutations: new Map(),
     sharedGets: new SharedGets<UpstreamAnswer>(),
     freshness: new WriteTracker({ cache, gate, settleMs: config.cacheSettleMs }),

@@ -1,5 +1,5 @@
 // Path segments: decoded once the way Synapse decodes them, and encoded toward Synapse in their shortest safe form.
-import { percentDecodeToBytes, percentEncode } from './query.ts';
+import { percentDecodeToBytes, percentEncode, rawCharacters } from './query.ts';
 
 /**
  * Decodes one captured path group like Synapse (`urllib.parse.unquote`: UTF-8, invalid bytes replaced,
@@ -15,7 +15,7 @@ export function decodePathSegment(rawSegment: string): string {
  * and Synapse's unquote keeps as they are. `*` is escaped too, because the cache's invalidation patterns
  * (protection/response-cache.ts) read it as a wildcard.
  */
-const PATH_RAW = /^[A-Za-z0-9\-._~!$&'()+,;=:@]$/;
+const PATH_RAW = rawCharacters("[A-Za-z0-9\\-._~!$&'()+,;=:@]");
 
 /** `.` and `..`: RFC 3986 dot segments, which any URL normaliser between the facade and Synapse removes. */
 export function isDotSegment(value: string): boolean {
@@ -29,7 +29,7 @@ export function isDotSegment(value: string): boolean {
  * {@link encodeLookupSegment}); for other uses (cache patterns) one is escaped to `%2E`.
  */
 export function encodePathSegment(value: string): string {
-  return isDotSegment(value) ? value.replaceAll('.', '%2E') : percentEncode(value, (char) => PATH_RAW.test(char));
+  return isDotSegment(value) ? value.replaceAll('.', '%2E') : percentEncode(value, PATH_RAW);
 }
 
 /**

@@ -23,15 +23,29 @@ export function percentDecodeToBytes(text: string): Buffer {
   return out.subarray(0, length);
 }
 
+/** ASCII characters `percentEncode` leaves raw: one regex character class, tested on a character and on a whole value. */
+export interface RawCharacters {
+  readonly one: RegExp;
+  readonly all: RegExp;
+}
+
+/** The raw set of a character class such as `[A-Za-z0-9]` (ASCII characters only). */
+export const rawCharacters = (characterClass: string): RawCharacters => ({
+  one: new RegExp(`^${characterClass}$`),
+  all: new RegExp(`^${characterClass}*$`),
+});
+
 /**
- * Percent-encodes the UTF-8 bytes of `value`, leaving raw the ASCII characters `raw` accepts (upper-case hex,
- * as RFC 3986 recommends). Lone surrogates become U+FFFD, as in Python's `errors="replace"`.
+ * Percent-encodes the UTF-8 bytes of `value`, leaving raw the ASCII characters of `raw` (upper-case hex, as
+ * RFC 3986 recommends); a value made only of those (the common case) is returned as it is. Lone surrogates
+ * become U+FFFD, as in Python's `errors="replace"`.
  */
-export function percentEncode(value: string, raw: (char: string) => boolean): string {
+export function percentEncode(value: string, raw: RawCharacters): string {
+  if (raw.all.test(value)) return value;
   let out = '';
   for (const byte of Buffer.from(value, 'utf8')) {
     const char = String.fromCharCode(byte);
-    out += byte < 0x80 && raw(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    out += byte < 0x80 && raw.one.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }

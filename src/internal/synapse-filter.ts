@@ -6,8 +6,9 @@
 /** A JSON integer literal outside SQLite's INTEGER range: Python keeps it exact, and binding it fails. */
 const OUT_OF_INT64 = Symbol('integer outside int64');
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+/** SQLite's INTEGER range (signed 64 bits); Python's sqlite3 refuses to bind anything outside it. */
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * Parses JSON like Python's json module as far as this check needs: an integer literal outside int64 becomes

@@ -1,6 +1,7 @@
 // What every request handler needs: config, the upstream pool, the logger and shared state.
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { LogBudget } from '../internal/log-budget.ts';
 import type { FacadeMetrics } from '../observability/metrics.ts';
 import type { Upstream } from '../upstream/client.ts';
 import type { AdminGate } from '../protection/admin-gate.ts';
@@ -34,6 +35,8 @@ export interface FacadeContext {
   logger: Logger;
   /** Responses that did not fit their schema, by route template. */
   schemaMismatches: Map<string, number>;
+  /** Lines a route's mismatches may still write: a Synapse that keeps sending garbage cannot flood the log. */
+  mismatchLog: LogBudget;
   /** Mutations in flight by coalescing key: identical concurrent calls share one upstream request. */
   inFlightMutations: Map<string, Promise<UpstreamAnswer>>;
   /** Synapse's server_name once known (config or whoami). */

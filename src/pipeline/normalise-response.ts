@@ -1,7 +1,6 @@
 // Checking a 200 answer against its Zod contract and normalising it; a misfit passes through untouched.
 import { parseJsonExact } from '../internal/exact-json.ts';
 import { jsonBytes } from '../internal/json-bytes.ts';
-import { LogBudget } from '../internal/log-budget.ts';
 import type { FacadeContext } from './context.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
 
@@ -30,17 +29,12 @@ export function normaliseBody(context: FacadeContext, route: OwnedRoute, request
   return { body: jsonBytes(contract.normalise(parsed as never, request)), fits: true };
 }
 
-/** One log budget per facade: a Synapse that keeps sending garbage gets a bounded number of lines per route. */
-const logBudgets = new WeakMap<FacadeContext, LogBudget>();
-
 /** Counts every schema mismatch; logs each one while the route's log budget lasts, then says how many it held back. */
 function reportMismatch(context: FacadeContext, route: OwnedRoute, body: Buffer, what: string): void {
   const count = (context.schemaMismatches.get(route.name) ?? 0) + 1;
   context.schemaMismatches.set(route.name, count);
   context.metrics.schemaMismatches.inc({ route: route.name });
-  let budget = logBudgets.get(context);
-  if (!budget) logBudgets.set(context, (budget = new LogBudget()));
-  const decision = budget.take(route.name);
+  const decision = context.mismatchLog.take(route.name);
   if (!decision.write) return;
   // The Zod path and message only: never the body, which may hold anything Synapse put there.
   context.logger.warn(

@@ -4,12 +4,13 @@ import { isTokenRefusalStatus } from '../protection/admin-gate.ts';
 import { readScope } from '../protection/freshness.ts';
 import type { FacadeContext, UpstreamAnswer } from './context.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
-import { upstreamTarget } from './upstream-target.ts';
 
 /** What one owned GET needs for the cache and coalescing. */
 export interface ReadThrough {
   route: OwnedRoute;
   request: ValidatedRequest;
+  /** The request's canonical target (upstream-target.ts canonicalTarget): the cache key's text. */
+  canonical: string;
   token: string;
   /** False for a token Synapse has not vouched for yet: it may neither read the cache nor join a request. */
   verified: boolean;
@@ -33,8 +34,8 @@ export interface ReadAnswer {
  * The cache key is the route and the canonical upstream target built from the validated values (never
  * the raw URL text, never the token): `limit=1_0;from=0` and `from=0&limit=10` share one entry.
  */
-export function cacheKey(route: OwnedRoute, request: ValidatedRequest): string {
-  return `${route.name} ${upstreamTarget(request, '', route.doubleEncoded)}`;
+export function cacheKey(route: OwnedRoute, canonical: string): string {
+  return `${route.name} ${canonical}`;
 }
 
 /** The room a status answer is about when its path does not name one (a delete status by delete ID). */
@@ -56,10 +57,10 @@ function roomOfAnswer(body: Buffer): string | undefined {
  */
 export async function readThroughCache(
   context: FacadeContext,
-  { route, request, token, verified, noCache, clientGone, send }: ReadThrough,
+  { route, request, canonical, token, verified, noCache, clientGone, send }: ReadThrough,
 ): Promise<ReadAnswer> {
   const { cache, freshness } = context;
-  const key = cacheKey(route, request);
+  const key = cacheKey(route, canonical);
   const scope = readScope(request.path);
   const cacheable = cache !== undefined && route.cache !== undefined;
   const settling = cacheable && freshness.bypasses(scope);

@@ -19,7 +19,7 @@ import { createGateLookup, createProbe, discoverServerName } from './probe.ts';
 import { readBoundedBody } from './request-body.ts';
 import { sendBytes, sendJson } from './respond.ts';
 import { refuseSynapseCrashes } from './synapse-crashes.ts';
-import { requireHeadFitsTwisted, upstreamTarget } from './upstream-target.ts';
+import { canonicalTarget, requireHeadFitsTwisted, withVerbatimPairs } from './upstream-target.ts';
 
 /** Decoded named groups of a route match. */
 function decodeGroups(match: RegExpExecArray): Record<string, string> {
@@ -105,13 +105,15 @@ async function answerOwnedRoute(context: FacadeContext, admitted: Admitted, inco
   const { route, params, args, bodyBytes, rawQuery, headers, probe, lookup, token, adminUserId, verified, write } = admitted;
   const forwardBody = route.body === 'object' || route.body === 'optional-object' ? bodyBytes : null;
   let request: ValidatedRequest;
+  let canonical: string;
   let target: string;
   try {
     const body = parseBody(route.body, bodyBytes);
     request = await route.validate({ params, args, body, probe, serverName: () => discoverServerName(context, probe) });
     // After Synapse's own checks: inputs it accepts and then fails on (500), and requests Twisted would drop.
     refuseSynapseCrashes(route, request, params);
-    target = upstreamTarget(request, rawQuery, route.doubleEncoded);
+    canonical = canonicalTarget(request, route.doubleEncoded);
+    target = withVerbatimPairs(canonical, rawQuery);
     requireHeadFitsTwisted(context.upstream.origin, { method: route.method, target, headers, bodyLength: forwardBody?.length ?? 0 });
   } catch (error) {
     if (!verified) await context.gate!.verify(token, lookup);
@@ -162,6 +164,7 @@ async function answerOwnedRoute(context: FacadeContext, admitted: Admitted, inco
   const { answer, cacheStatus, ageS } = await readThroughCache(context, {
     route,
     request,
+    canonical,
     token,
     verified,
     noCache: /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(String(incoming.headers['cache-control'] ?? '')),

@@ -3,7 +3,7 @@
 // Every entry names the release it was seen on and the traceback; the e2e suite sends each entry's example to
 // the pinned Synapse (500) and through the facade (400).
 import { FacadeError } from '../errors.ts';
-import { isTruthy, parseFilterJson, unusableFilterField } from '../internal/synapse-filter.ts';
+import { INT64_MAX, INT64_MIN, isTruthy, parseFilterJson, unusableFilterField } from '../internal/synapse-filter.ts';
 import { parsePythonInt } from '../../schemas/query-params.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
 
@@ -35,27 +35,24 @@ export interface SynapseCrash {
   maxima?: Readonly<Record<string, bigint>>;
 }
 
-/** SQLite's INTEGER range (signed 64 bits); Python's sqlite3 refuses to bind anything outside it. */
-const INT64_MAX = 2n ** 63n - 1n;
-const INT64_MIN = -(2n ** 63n);
 const SQLITE_OVERFLOW = 'OverflowError: Python int too large to convert to SQLite INTEGER';
 
 const tooLarge = (name: string, max: bigint) =>
   new FacadeError(400, 'M_INVALID_PARAM', `Query parameter ${name} must be at most ${max}`);
 
-/** Refuses validated integer parameters above `max`. */
-function integersAtMost(names: readonly string[], max: bigint): SynapseCrash['refusal'] {
-  return (query) => {
-    for (const name of names) {
-      const value = query.get(name);
-      if (value !== undefined && BigInt(value) > max) return tooLarge(name, max);
-    }
-    return undefined;
+/** Refuses validated integer parameters above `max`, and documents `max` as their maximum. */
+function integersAtMost(names: readonly string[], max: bigint): Pick<SynapseCrash, 'refusal' | 'maxima'> {
+  return {
+    refusal: (query) => {
+      for (const name of names) {
+        const value = query.get(name);
+        if (value !== undefined && BigInt(value) > max) return tooLarge(name, max);
+      }
+      return undefined;
+    },
+    maxima: Object.fromEntries(names.map((name) => [name, max])),
   };
 }
-
-/** The documented maximum of each of `names`. */
-const maximaOf = (names: readonly string[], max: bigint) => Object.fromEntries(names.map((name) => [name, max]));
 
 const seg = encodeURIComponent;
 const HUGE = '9223372036854775808';
@@ -103,8 +100,7 @@ export const synapseCrashes: readonly SynapseCrash[] = [
     seenOn: '1.163.2 (SQLite)',
     traceback: `ListRoomRestServlet.on_GET → RoomStore.get_rooms_paginate binds from/limit as OFFSET/LIMIT: ${SQLITE_OVERFLOW}`,
     example: () => `/v1/rooms?limit=${HUGE}`,
-    refusal: integersAtMost(['from', 'limit'], INT64_MAX),
-    maxima: maximaOf(['from', 'limit'], INT64_MAX),
+    ...integersAtMost(['from', 'limit'], INT64_MAX),
   },
   {
     name: 'destinations list: from or limit beyond 2^63 − 1',
@@ -112,8 +108,7 @@ export const synapseCrashes: readonly SynapseCrash[] = [
     seenOn: '1.163.2 (SQLite)',
     traceback: `ListDestinationsRestServlet.on_GET → get_destinations_paginate_txn binds limit/from: ${SQLITE_OVERFLOW}`,
     example: () => `/v1/federation/destinations?from=${HUGE}`,
-    refusal: integersAtMost(['from', 'limit'], INT64_MAX),
-    maxima: maximaOf(['from', 'limit'], INT64_MAX),
+    ...integersAtMost(['from', 'limit'], INT64_MAX),
   },
   {
     // Synapse answers 404 for an unknown destination first; the pipeline's existence check keeps that order.
@@ -122,8 +117,7 @@ export const synapseCrashes: readonly SynapseCrash[] = [
     seenOn: '1.163.2 (SQLite)',
     traceback: `DestinationMembershipRestServlet.on_GET → get_destination_rooms_paginate binds limit/from: ${SQLITE_OVERFLOW}`,
     example: ({ destination }) => `/v1/federation/destinations/${seg(destination)}/rooms?limit=${HUGE}`,
-    refusal: integersAtMost(['from', 'limit'], INT64_MAX),
-    maxima: maximaOf(['from', 'limit'], INT64_MAX),
+    ...integersAtMost(['from', 'limit'], INT64_MAX),
   },
   {
     name: 'timestamp_to_event: ts beyond 2^63 − 1',
@@ -131,8 +125,7 @@ export const synapseCrashes: readonly SynapseCrash[] = [
     seenOn: '1.163.2 (SQLite)',
     traceback: `RoomTimestampToEventRestServlet.on_GET → get_event_for_timestamp → the events-store lookup binds ts (any room, known or not): ${SQLITE_OVERFLOW}`,
     example: ({ roomId }) => `/v1/rooms/${seg(roomId)}/timestamp_to_event?ts=${HUGE}`,
-    refusal: integersAtMost(['ts'], INT64_MAX),
-    maxima: maximaOf(['ts'], INT64_MAX),
+    ...integersAtMost(['ts'], INT64_MAX),
   },
   {
     // Not refused when the room key has a topological part (`t…-…`), which Synapse reads without the lookup.
@@ -155,8 +148,7 @@ export const synapseCrashes: readonly SynapseCrash[] = [
     seenOn: '1.163.2 (SQLite)',
     traceback: `RoomEventContextServlet.on_GET → RoomContextHandler.get_event_context → _paginate_room_events_by_topological_ordering_txn binds 2 × floor(limit / 2.0): ${SQLITE_OVERFLOW} (from about 2^1024, earlier: OverflowError: int too large to convert to float)`,
     example: ({ roomId, eventId }) => `/v1/rooms/${seg(roomId)}/context/${seg(eventId)}?limit=${HUGE}`,
-    refusal: integersAtMost(['limit'], CONTEXT_LIMIT_MAX),
-    maxima: maximaOf(['limit'], CONTEXT_LIMIT_MAX),
+    ...integersAtMost(['limit'], CONTEXT_LIMIT_MAX),
   },
   {
     // Synapse's docstring says parse_json returns an object; its code returns any JSON value. A falsy one

@@ -1,7 +1,7 @@
 // Builds the upstream request target from a validated request: each value in the shortest form Synapse reads
 // as exactly that value, and refuses (414) a request Twisted would drop before Synapse could answer it.
 import { facadeErrors } from '../errors.ts';
-import { percentDecodeToBytes, percentEncode } from '../internal/query.ts';
+import { percentDecodeToBytes, percentEncode, rawCharacters } from '../internal/query.ts';
 import type { ValidatedRequest } from './owned-route.ts';
 
 /** Query keys forwarded exactly as received: the token (never re-encoded) and appservice masquerading. */
@@ -22,21 +22,17 @@ export function verbatimPairs(rawQuery: string, keys: ReadonlySet<string> = VERB
 }
 
 /**
- * Printable ASCII sent raw in a query value (`:` `@` `!` `$` `,` `{` `}` `"` `/` `?` `=` included): Twisted
- * accepts bytes 33–176 in a request target and undici 0x21–0xFF. Escaped: `&` and `;` (Twisted's pair
- * separators), `+` (Twisted reads it as a space), `%` (always, so no intermediary sees a broken escape), and `#`
- * (a fragment to anything URL-aware between the facade and Synapse).
+ * Printable ASCII (`!`–`~`) sent raw in a query value (`:` `@` `!` `$` `,` `{` `}` `"` `/` `?` `=` included):
+ * Twisted accepts bytes 33–176 in a request target and undici 0x21–0xFF. The class leaves out, so escapes,
+ * `#` (a fragment to anything URL-aware between the facade and Synapse), `%` (always, so no intermediary sees a
+ * broken escape), `&` and `;` (Twisted's pair separators) and `+` (Twisted reads it as a space).
  * Twisted: twisted/web/http.py `_parseRequestLine`, `parse_qs`.
  */
-const QUERY_RAW = /^[!-~]$/;
-const QUERY_ESCAPED = new Set(['&', ';', '+', '%', '#']);
-/** A value with nothing to escape, the common case (`100`, `name`, `!a:hs`): sent as it is. */
-const QUERY_VERBATIM = /^[!-"$'-*,-:<-~]*$/;
+const QUERY_RAW = rawCharacters(`[!-"$'-*,-:<-~]`);
 
 /** One query value in its shortest form for Twisted's `parse_qs`: a space is `+`, see {@link QUERY_RAW}. */
 export function encodeQueryValue(value: string): string {
-  if (QUERY_VERBATIM.test(value)) return value;
-  return value.split(' ').map((part) => percentEncode(part, (char) => QUERY_RAW.test(char) && !QUERY_ESCAPED.has(char))).join('+');
+  return value.split(' ').map((part) => percentEncode(part, QUERY_RAW)).join('+');
 }
 
 /**
@@ -51,18 +47,26 @@ export function encodeTwiceDecodedValue(value: string): string {
 
 /**
  * `/_synapse/admin` + the validated path + a query of the validated values, each in its shortest form (those in
- * `twiceDecoded` for Synapse's two decodings), then the verbatim pairs of `rawQuery`.
+ * `twiceDecoded` for Synapse's two decodings): the same text for every caller, whatever its credentials, so it
+ * is also the cache key's.
  */
-export function upstreamTarget(
-  request: ValidatedRequest,
-  rawQuery: string,
-  twiceDecoded: readonly string[] = [],
-): string {
+export function canonicalTarget(request: ValidatedRequest, twiceDecoded: readonly string[] = []): string {
   const pairs = request.query.map(([name, value]) =>
     `${encodeQueryValue(name)}=${twiceDecoded.includes(name) ? encodeTwiceDecodedValue(value) : encodeQueryValue(value)}`);
-  pairs.push(...verbatimPairs(rawQuery));
   const path = `/_synapse/admin${request.path}`;
   return pairs.length === 0 ? path : `${path}?${pairs.join('&')}`;
+}
+
+/** A canonical target with the caller's verbatim pairs of `rawQuery` (its token, `user_id`) appended. */
+export function withVerbatimPairs(canonical: string, rawQuery: string): string {
+  const pairs = verbatimPairs(rawQuery);
+  if (pairs.length === 0) return canonical;
+  return `${canonical}${canonical.includes('?') ? '&' : '?'}${pairs.join('&')}`;
+}
+
+/** The whole upstream target: {@link canonicalTarget}, then the verbatim pairs of `rawQuery`. */
+export function upstreamTarget(request: ValidatedRequest, rawQuery: string, twiceDecoded: readonly string[] = []): string {
+  return withVerbatimPairs(canonicalTarget(request, twiceDecoded), rawQuery);
 }
 
 /**

@@ -117,8 +117,9 @@ export class Upstream {
       return response;
     } catch (error) {
       const kind = upstreamFailure(error);
-      if (kind !== undefined) this.#onFailed?.(label, kind);
-      throw mapUpstreamError(error);
+      if (kind === undefined) throw error;
+      this.#onFailed?.(label, kind);
+      throw FAILURE_ERRORS[kind]();
     }
   }
 
