@@ -5,7 +5,7 @@ import type { FacadeContext } from '../pipeline/context.ts';
 import { CORS_HEADERS } from '../pipeline/respond.ts';
 import { scraperTokenCheck } from '../protection/scraper-token.ts';
 import { ownedRoutes } from '../routes/owned-routes.ts';
-import { renderDocsPage } from './docs-page.ts';
+import { docsEndpoints } from './docs-endpoints.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 
 /** How long readiness waits for Synapse's /health, milliseconds. */
@@ -43,14 +43,14 @@ async function checkSynapse(context: FacadeContext): Promise<Readiness> {
 /**
  * Mounts /_facade/health (the process is alive), /_facade/ready (Synapse answers its /health),
  * /_facade/metrics (Prometheus text format),
- * /_facade/openapi.json (the owned routes' OpenAPI 3.1 document) and /_facade/docs (that document as HTML).
- * The document and the page are built once, here, at start-up. Only metrics and ready may need a token
- * (METRICS_TOKEN); each ready call joins the Synapse check in flight, if any, so there is at most one.
+ * /_facade/openapi.json (the owned routes' OpenAPI 3.1 document) and /_facade/docs (Swagger UI over that document;
+ * the plain HTML page at /_facade/docs/plain). The document and the pages are built once, here, at start-up.
+ * Only metrics and ready may need a token (METRICS_TOKEN); each ready call joins the Synapse check in flight,
+ * if any, so there is at most one.
  */
 export function facadeEndpoints(context: FacadeContext) {
   const openApiDocument = buildOpenApiDocument(ownedRoutes, { serverName: context.config.synapseServerName });
   const openApiJson = JSON.stringify(openApiDocument);
-  const docsPage = renderDocsPage(openApiDocument);
   const checkScraperToken = scraperTokenCheck(context.config.metricsToken);
   let readinessInFlight: Promise<Readiness> | undefined;
   const endpoints = new Hono<{ Bindings: HttpBindings }>();
@@ -71,7 +71,7 @@ export function facadeEndpoints(context: FacadeContext) {
   endpoints.get('/health', (c) => c.json({ status: 'ok' }));
   endpoints.get('/metrics', async (c) => c.body(await context.metrics.scrape(), 200, { 'content-type': context.metrics.registry.contentType }));
   endpoints.get('/openapi.json', (c) => c.body(openApiJson, 200, { 'content-type': 'application/json' }));
-  endpoints.get('/docs', (c) => c.html(docsPage));
+  endpoints.route('/docs', docsEndpoints(openApiDocument));
   endpoints.get('/ready', async (c) => {
     readinessInFlight ??= checkSynapse(context).finally(() => (readinessInFlight = undefined));
     const { status, body } = await readinessInFlight;

@@ -1,4 +1,4 @@
-// The OpenAPI document and docs page: every owned route described, valid OpenAPI 3.1, parameters as Synapse reads them.
+// The OpenAPI document and the plain docs page: every owned route described, valid OpenAPI 3.1, parameters as Synapse reads them.
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { facadeEndpoints } from '../../src/facade/endpoints.ts';
@@ -178,21 +178,22 @@ describe('issue 10 #6: OpenAPI gaps', () => {
   });
 
   it('the docs page lists each operation’s statuses and parameter patterns', async () => {
-    const page = await (await endpoints.request('/docs')).text();
+    const page = await (await endpoints.request('/docs/plain')).text();
     expect(page).toContain('<strong>415</strong>');
     expect(page).toContain('<strong>503</strong>');
     expect(page).toMatch(/matching <code>\^\(\?:!/);
   });
 });
 
-describe('/_facade/docs', () => {
+describe('/_facade/docs/plain', () => {
   it('answers one self-contained HTML page listing every owned route', async () => {
-    const response = await endpoints.request('/docs');
+    const response = await endpoints.request('/docs/plain');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const page = await response.text();
     for (const [method, path] of ownedOperations) expect(page).toContain(`${method.toUpperCase()} ${path}`);
-    expect(page).toContain('href="openapi.json"');
+    // Relative to /_facade/docs/plain, this is /_facade/openapi.json.
+    expect(page).toContain('href="../openapi.json"');
     // Nothing fetched from elsewhere: no scripts, no external stylesheets or images.
     expect(page).not.toMatch(/<script|<link|src=|https?:\/\//i);
   });
