@@ -1,4 +1,7 @@
 // Benchmark child: one facade with a given config, reporting its CPU time (and optional CPU profiles) over IPC.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startFacade } from '../src/server.ts';
 import { createLogger } from '../src/log.ts';
 import { serveParent } from './internal/ipc.ts';
@@ -7,11 +10,13 @@ import { startProfile, stopProfile } from './internal/cpu-profile.ts';
 // The config is passed through as given (JSON in argv[2]); keys this version of the facade does not know are
 // stripped by its Zod schema, so the benchmark can name settings before they exist.
 const config = JSON.parse(process.argv[2] ?? '{}') as Parameters<typeof startFacade>[0];
-const facade = await startFacade({ ...config, host: '127.0.0.1', port: 0 }, { logger: createLogger('silent') });
+// A real store file, as production has, so a mutation's measured cost includes its audit row.
+const dataDir = mkdtempSync(join(tmpdir(), 'facade-bench-'));
+const facade = await startFacade({ dataDir, ...config, host: '127.0.0.1', port: 0 }, { logger: createLogger('silent') });
 
 serveParent({ url: facade.url, config: facade.config }, {
   cpu: () => process.cpuUsage(),
   profileStart: async () => { await startProfile(); return null; },
   profileStop: () => stopProfile(),
-  close: async () => { await facade.close(); setImmediate(() => process.exit(0)); return null; },
+  close: async () => { await facade.close(); rmSync(dataDir, { recursive: true, force: true }); setImmediate(() => process.exit(0)); return null; },
 });

@@ -15,7 +15,7 @@ export interface FacadeChild {
 
 /** Options of {@link startFacadeChild}. */
 export interface FacadeChildOptions {
-  /** Added to this process's environment (PORT defaults to 0: a free port). */
+  /** Added to this process's environment (PORT defaults to 0: a free port, DATA_DIR to `:memory:`). */
   env: Record<string, string>;
   /** Each line the facade writes on stdout (its JSON log) and stderr (Node's warnings). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
@@ -42,7 +42,7 @@ function listeningUrl(line: string): string | undefined {
 export async function startFacadeChild({ env, onLine, timeoutMs = 30_000 }: FacadeChildOptions): Promise<FacadeChild> {
   const child = spawn(process.execPath, [resolve(projectRoot, 'src', 'main.ts')], {
     cwd: projectRoot,
-    env: { ...process.env, PORT: '0', ...env },
+    env: { ...process.env, PORT: '0', DATA_DIR: ':memory:', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));

@@ -13,6 +13,7 @@ import { runOwnedRoute } from './pipeline/run-owned-route.ts';
 import { passThrough } from './proxy/pass-through.ts';
 import { answerWellKnown, WELL_KNOWN_CLIENT_PATH } from './routes/well-known.ts';
 import { facadeEndpoints } from './facade/endpoints.ts';
+import type { FacadeServices } from './facade/v1/apis.ts';
 import { noteCut, recordOf, startRequestRecord } from './observability/request-log.ts';
 
 /** Statuses of the facade's own input refusals: bad parameters, an unknown dot-only ID, sizes Synapse cannot take. */
@@ -32,7 +33,7 @@ function findRoute(routes: readonly OwnedRoute[], method: string, rawPath: strin
  * Builds the facade. Owned routes are matched against the raw, still percent-encoded path, as Synapse
  * matches them, so no decoding or URL normalisation can make a request reach another route.
  */
-export function createApp(context: FacadeContext, routes: readonly OwnedRoute[]) {
+export function createApp(context: FacadeContext, routes: readonly OwnedRoute[], services: FacadeServices) {
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.use('*', async (c, next) => {
     const record = startRequestRecord(c.env.incoming, c.env.outgoing, context);
@@ -40,7 +41,7 @@ export function createApp(context: FacadeContext, routes: readonly OwnedRoute[])
     // The facade's own endpoints are labelled by their Hono route; the catch-all sets its own label.
     if (record.route === 'unmatched') record.route = `${c.req.method} ${c.req.routePath}`;
   });
-  app.route('/_facade', facadeEndpoints(context));
+  app.route('/_facade', facadeEndpoints(context, services));
 
   app.all('*', async (c) => {
     const { incoming, outgoing } = c.env;

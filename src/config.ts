@@ -67,6 +67,24 @@ export const configSchema = z.object({
     .string()
     .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces')
     .optional(),
+  /**
+   * DATA_DIR: directory of the facade's store (SQLite file `facade.sqlite`: audit trail, room deletes, bulk
+   * jobs), created with mode 0700 when missing; `:memory:` keeps it in memory (lost on exit). Default ./data.
+   */
+  dataDir: z.string().min(1).default('./data'),
+  /** AUDIT_RETENTION_DAYS: audit rows older than this are pruned in the background. Default 400. */
+  auditRetentionDays: z.coerce.number().int().positive().default(400),
+  /**
+   * FACADE_ADMIN_TOKEN: a Synapse admin's access token for the facade's own background work when no admin's
+   * request is at hand: following room deletes and resuming bulk jobs after a restart. Never logged or stored.
+   * Default: none (a resumed job waits for an admin's POST /_facade/v1/jobs/{id}/resume).
+   */
+  facadeAdminToken: z
+    .string()
+    .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces')
+    .optional(),
+  /** DELETE_FOLLOW_INTERVAL_MS: pause between the follower's polls of unfinished v2 room deletes. Default 5000. */
+  deleteFollowIntervalMs: positiveMs.default(5_000),
   /** LOG_LEVEL: fatal, error, warn, info, debug or silent. Default info. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   /**
@@ -107,6 +125,10 @@ const envNames: Record<keyof Config, string> = {
   upstreamQueueTimeoutMs: 'UPSTREAM_QUEUE_TIMEOUT_MS',
   trustedProxies: 'TRUSTED_PROXIES',
   metricsToken: 'METRICS_TOKEN',
+  dataDir: 'DATA_DIR',
+  auditRetentionDays: 'AUDIT_RETENTION_DAYS',
+  facadeAdminToken: 'FACADE_ADMIN_TOKEN',
+  deleteFollowIntervalMs: 'DELETE_FOLLOW_INTERVAL_MS',
 };
 
 /** Thrown when the environment has bad values; its message has one line per bad variable. */

@@ -20,6 +20,10 @@ import { LogBudget } from './internal/log-budget.ts';
 import { flowControlled, type FlowControl } from './protection/connection-flow.ts';
 import { answerClientError, hostHeaderProblem, rejectRequest } from './http-layer-rejections.ts';
 import { JSON_HEADERS } from './pipeline/respond.ts';
+import { openStore } from './store/open-store.ts';
+import { startBackgroundWork } from './jobs/start.ts';
+import type { BackgroundTask } from './jobs/background.ts';
+import type { JobRunner } from './jobs/runner.ts';
 
 /** A running facade. */
 export interface RunningFacade {
@@ -27,6 +31,8 @@ export interface RunningFacade {
   url: string;
   config: Config;
   context: FacadeContext;
+  /** The bulk-job runner (also driven over /_facade/v1/jobs). */
+  jobs: JobRunner;
   /**
    * Graceful stop: stops accepting connections, lets requests in flight finish (at most
    * SHUTDOWN_TIMEOUT_MS, then cuts what is left), closes the upstream pool. Resolves to how many
@@ -43,10 +49,16 @@ export interface StartOptions {
   processMetrics?: boolean;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-/** Stops accepting, drains requests in flight (and those waiting on their connection) within the bound, then closes the pool. */
-async function stopGracefully(server: Server, flow: FlowControl, context: FacadeContext): Promise<number> {
+/** How long start-up waits for the store to open before serving without it (it keeps retrying). */
+const STORE_OPEN_WAIT_MS = 2_000;
+
+/**
+ * Stops accepting, drains requests in flight (and those waiting on their connection) within the bound,
+ * stops the background work, then closes the pool and the store.
+ */
+async function stopGracefully(server: Server, flow: FlowControl, context: FacadeContext, background: readonly BackgroundTask[]): Promise<number> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   const deadline = Date.now() + context.config.shutdownTimeoutMs;
   const pending = async () => ((await context.metrics.inFlight.get()).values[0]?.value ?? 0) + flow.queued;
@@ -58,7 +70,9 @@ async function stopGracefully(server: Server, flow: FlowControl, context: Facade
   const cut = await pending();
   server.closeAllConnections();
   await closed;
+  await Promise.all(background.map((task) => task.stop()));
   await context.upstream.close();
+  await context.store.close();
   return cut;
 }
 
@@ -114,10 +128,27 @@ export async function startFacade(
           ttlMs: { list: config.cacheTtlListMs, details: config.cacheTtlDetailsMs, status: config.cacheTtlStatusMs },
         })
       : undefined;
+  let jobsRunning = () => 0;
   const metrics = createMetrics({
     processMetrics,
-    sample: () => ({ cacheBytes: cache?.size ?? 0, upstreamRunning: limiter.running, upstreamQueued: limiter.queued }),
+    sample: () => ({
+      cacheBytes: cache?.size ?? 0,
+      upstreamRunning: limiter.running,
+      upstreamQueued: limiter.queued,
+      storeUp: store.available,
+      jobsRunning: jobsRunning(),
+    }),
   });
+  const log = logger ?? createLogger(config.logLevel);
+  // Errors name the operation only: a row's values (which never hold a token) stay out of the log too.
+  const store = openStore({
+    dataDir: config.dataDir,
+    onError: (operation, error) => {
+      metrics.storeErrors.inc({ operation });
+      log.error({ operation, err: error }, 'store operation failed');
+    },
+  });
+  await Promise.race([store.opened, sleep(STORE_OPEN_WAIT_MS)]);
   const upstream = new Upstream({
     onAnswered: (route, method, seconds) => metrics.upstreamDuration.observe({ route, method }, seconds),
     onFailed: (route, kind) => metrics.upstreamErrors.inc({ route, kind }),
@@ -127,13 +158,17 @@ export async function startFacade(
     bodyTimeoutMs: config.upstreamBodyTimeoutMs,
     connections: config.upstreamConnections,
   });
-  const gate = config.verifyAdmins ? new AdminGate({ verdictTtlMs: config.adminVerdictTtlMs }) : undefined;
+  const apiGate = new AdminGate({ verdictTtlMs: config.adminVerdictTtlMs });
+  const gate = config.verifyAdmins ? apiGate : undefined;
   const context: FacadeContext = {
     config,
     metrics,
     upstream,
     limiter,
-    logger: logger ?? createLogger(config.logLevel),
+    logger: log,
+    apiGate,
+    store,
+    deleteTokens: new Map(),
     schemaMismatches: new Map(),
     mismatchLog: new LogBudget(),
     inFlightMutations: new Map(),
@@ -143,7 +178,9 @@ export async function startFacade(
     ...(gate ? { gate } : {}),
     ...(cache ? { cache } : {}),
   };
-  const flow = requestListener(createApp(context, ownedRoutes), context);
+  const background = startBackgroundWork(context);
+  jobsRunning = () => background.jobs.running;
+  const flow = requestListener(createApp(context, ownedRoutes, { jobs: background.jobs }), context);
   // Node's own bare 400 for a missing Host is replaced by the facade's Matrix one (hostHeaderProblem).
   const server = createServer({ requireHostHeader: false }, flow.listener);
   // Typed as a Duplex for HTTP/2's sake; a node:http server's sockets are net.Sockets.
@@ -159,6 +196,7 @@ export async function startFacade(
     url: `http://${host}:${port}`,
     config: context.config,
     context,
-    close: () => stopGracefully(server, flow, context),
+    jobs: background.jobs,
+    close: () => stopGracefully(server, flow, context, background.tasks),
   };
 }

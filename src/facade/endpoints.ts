@@ -7,6 +7,8 @@ import { scraperTokenCheck } from '../protection/scraper-token.ts';
 import { ownedRoutes } from '../routes/owned-routes.ts';
 import { docsEndpoints } from './docs-endpoints.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { facadeApis, type FacadeServices } from './v1/apis.ts';
+import { facadeApiRouter } from './v1/router.ts';
 
 /** How long readiness waits for Synapse's /health, milliseconds. */
 export const READY_TIMEOUT_MS = 2_000;
@@ -48,8 +50,9 @@ async function checkSynapse(context: FacadeContext): Promise<Readiness> {
  * Only metrics and ready may need a token (METRICS_TOKEN); each ready call joins the Synapse check in flight,
  * if any, so there is at most one.
  */
-export function facadeEndpoints(context: FacadeContext) {
-  const openApiDocument = buildOpenApiDocument(ownedRoutes, { serverName: context.config.synapseServerName });
+export function facadeEndpoints(context: FacadeContext, services: FacadeServices) {
+  const apis = facadeApis(context, services);
+  const openApiDocument = buildOpenApiDocument(ownedRoutes, { serverName: context.config.synapseServerName, facadeApis: apis });
   const openApiJson = JSON.stringify(openApiDocument);
   const checkScraperToken = scraperTokenCheck(context.config.metricsToken);
   let readinessInFlight: Promise<Readiness> | undefined;
@@ -68,6 +71,7 @@ export function facadeEndpoints(context: FacadeContext) {
     await next();
   });
 
+  endpoints.route('/v1', facadeApiRouter(context, apis));
   endpoints.get('/health', (c) => c.json({ status: 'ok' }));
   endpoints.get('/metrics', async (c) => c.body(await context.metrics.scrape(), 200, { 'content-type': context.metrics.registry.contentType }));
   endpoints.get('/openapi.json', (c) => c.body(openApiJson, 200, { 'content-type': 'application/json' }));

@@ -7,6 +7,8 @@ import { queryParamDocs } from '../../schemas/query-params.ts';
 import { rawInteger } from '../internal/exact-json.ts';
 import type { OwnedRoute } from '../pipeline/owned-route.ts';
 import { integerMaxima } from '../pipeline/synapse-crashes.ts';
+import { facadeApiOperation } from './openapi-facade-apis.ts';
+import type { FacadeApi } from './v1/declare.ts';
 
 /** Where Synapse's admin API lives; route names are the path after it. */
 export const ADMIN_PREFIX = '/_synapse/admin';
@@ -26,6 +28,7 @@ export interface ParameterObject {
 }
 export interface MediaContent {
   'application/json': { schema: JsonSchema };
+  'application/x-ndjson'?: { schema: JsonSchema };
 }
 /** A response; without `content` it has no body. */
 export interface ResponseObject {
@@ -35,6 +38,7 @@ export interface ResponseObject {
 export interface OperationObject {
   operationId: string;
   summary: string;
+  description?: string;
   tags: string[];
   parameters: ParameterObject[];
   requestBody?: { required: boolean; content: MediaContent };
@@ -90,7 +94,7 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
 const MATRIX_ERROR_REF = { $ref: '#/components/schemas/MatrixError' };
 
 /** A Zod schema as JSON Schema 2020-12, the dialect of OpenAPI 3.1, without its `$schema` line. */
-function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const converted: JsonSchema = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
   delete converted.$schema;
   // `#/$defs/…` would resolve against the OpenAPI document's root, not this schema: refuse rather than mislead.
@@ -212,6 +216,8 @@ function operationOf(route: OwnedRoute, path: string, options: DocumentOptions):
 export interface DocumentOptions {
   /** Synapse's server name, when configured (SYNAPSE_SERVER_NAME): local user IDs get their exact pattern. */
   serverName?: string;
+  /** The facade's own API (/_facade/v1), described after the Synapse routes. */
+  facadeApis?: readonly FacadeApi[];
 }
 
 /** A text matched literally in a pattern shared by ECMA-262 and Python's `re`. */
@@ -225,15 +231,21 @@ export function buildOpenApiDocument(routes: readonly OwnedRoute[], options: Doc
     const item = (paths[`${ADMIN_PREFIX}${path}`] ??= {});
     item[route.method.toLowerCase()] = operationOf(route, path, options);
   }
+  const facadeTags = new Set<string>();
+  for (const api of options.facadeApis ?? []) {
+    (paths[api.path] ??= {})[api.method] = facadeApiOperation(api, jsonSchemaOf, MATRIX_ERROR_REF);
+    facadeTags.add(api.tag);
+  }
   return {
     openapi: '3.1.1',
     info: {
       title: 'Synapse admin facade: Rooms and Federation admin API',
       version: packageJson.version,
       description:
-        'The routes the facade validates, forwards and normalises. Every other path is passed through to Synapse unchanged.',
+        'The routes the facade validates, forwards and normalises (every other Synapse path is passed through unchanged), ' +
+        "and the facade's own admin-only API under /_facade/v1: audit trail, room deletes it tracked, bulk jobs.",
     },
-    tags: [{ name: 'Rooms' }, { name: 'Federation' }],
+    tags: [{ name: 'Rooms' }, { name: 'Federation' }, ...[...facadeTags].map((name) => ({ name }))],
     paths,
     components: {
       schemas: { MatrixError: jsonSchemaOf(matrixError, 'output') },

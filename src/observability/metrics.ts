@@ -17,6 +17,10 @@ export interface FacadeMetrics {
   cacheEvents: Counter<'result'>;
   upstreamQueue: Gauge<'state'>;
   clientAborts: Counter<'route'>;
+  storeErrors: Counter<'operation'>;
+  auditRows: Counter<'kind'>;
+  jobChildren: Counter<'action' | 'state'>;
+  deletesFollowed: Counter<'result'>;
   /**
    * The Prometheus text as UTF-8 bytes, built at most once per `scrapeMaxAgeMs`; concurrent scrapes share one
    * build, and every answer within that time writes the same bytes (no copy per scrape).
@@ -27,7 +31,7 @@ export interface FacadeMetrics {
 /** Options of createMetrics. */
 export interface MetricsOptions {
   /** Values read at scrape time (cache bytes, limiter queue). */
-  sample: () => { cacheBytes: number; upstreamRunning: number; upstreamQueued: number };
+  sample: () => { cacheBytes: number; upstreamRunning: number; upstreamQueued: number; storeUp?: boolean; jobsRunning?: number };
   /** Also export Node's process metrics (default true; tests starting many facades turn it off). */
   processMetrics?: boolean;
   /** How long one built text answers scrapes, milliseconds (default 1000): scraping in a loop costs one build a second. */
@@ -77,6 +81,22 @@ export function createMetrics({ sample, processMetrics = true, scrapeMaxAgeMs = 
       this.set({ state: 'queued' }, upstreamQueued);
     },
   });
+  new Gauge({
+    name: 'facade_store_up',
+    help: '1 when the store (audit trail, deletes, jobs) is open, 0 while it is unavailable and retried.',
+    registers,
+    collect() {
+      this.set(sample().storeUp ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'facade_jobs_running',
+    help: 'Bulk jobs this facade is running now.',
+    registers,
+    collect() {
+      this.set(sample().jobsRunning ?? 0);
+    },
+  });
   return {
     registry,
     upstreamQueue,
@@ -89,6 +109,10 @@ export function createMetrics({ sample, processMetrics = true, scrapeMaxAgeMs = 
     validationRejections: new Counter({ name: 'facade_validation_rejections_total', help: 'Requests the facade refused itself (400/404/413/414/431), by route template.', labelNames: ['route'] as const, registers }),
     schemaMismatches: new Counter({ name: 'facade_schema_mismatches_total', help: 'Synapse answers that did not fit their schema (passed through unchanged).', labelNames: ['route'] as const, registers }),
     cacheEvents: new Counter({ name: 'facade_cache_requests_total', help: 'Owned GETs by cache result: hit, miss or bypass.', labelNames: ['result'] as const, registers }),
+    storeErrors: new Counter({ name: 'facade_store_errors_total', help: 'Store operations that failed (open, audit writes, delete tracking, jobs), by operation.', labelNames: ['operation'] as const, registers }),
+    auditRows: new Counter({ name: 'facade_audit_rows_total', help: 'Audit rows written, by kind (owned, pass-through, login, job).', labelNames: ['kind'] as const, registers }),
+    jobChildren: new Counter({ name: 'facade_job_children_total', help: 'Bulk-job children that reached a final state, by action and state (done, failed, skipped).', labelNames: ['action', 'state'] as const, registers }),
+    deletesFollowed: new Counter({ name: 'facade_delete_follower_polls_total', help: "The delete follower's polls of Synapse, by result (progress, unchanged, gone, error).", labelNames: ['result'] as const, registers }),
     clientAborts: new Counter({ name: 'facade_client_aborts_total', help: 'Requests whose client went away before the answer was complete (mid-upload included), by route template.', labelNames: ['route'] as const, registers }),
   };
 }

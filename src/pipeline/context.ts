@@ -10,6 +10,7 @@ import type { ResponseCache } from '../protection/response-cache.ts';
 import type { SharedGets } from '../protection/shared-get.ts';
 import type { WriteTracker } from '../protection/freshness.ts';
 import type { DeleteProgress } from '../protection/delete-progress.ts';
+import type { ManagedStore } from '../store/open-store.ts';
 
 /** A complete upstream answer, as shared between coalesced callers. */
 export interface UpstreamAnswer {
@@ -43,6 +44,19 @@ export interface FacadeContext {
   serverName?: string;
   /** The verified-admin gate; absent when VERIFY_ADMINS is false. */
   gate?: AdminGate;
+  /**
+   * The gate of the facade's own APIs (/_facade/v1): always present, since they are admin-only whatever
+   * VERIFY_ADMINS says. The same object as `gate` when that exists.
+   */
+  apiGate: AdminGate;
+  /** The durable store (audit trail, room deletes, jobs); its operations reject while it is unavailable. */
+  store: ManagedStore;
+  /**
+   * The token each unfinished v2 delete was started with, by delete ID, so the delete follower can ask for
+   * its status as that admin. In memory only (bounded; never stored or logged): after a restart the follower
+   * uses FACADE_ADMIN_TOKEN, or waits for clients' polls.
+   */
+  deleteTokens: Map<string, string>;
   /** The shared response cache; absent when disabled or when tokens are not verified. */
   cache?: ResponseCache;
   /** Identical owned GETs in flight. */

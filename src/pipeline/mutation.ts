@@ -1,8 +1,11 @@
 // Mutations: sent at most once, identical concurrent calls coalesced, the cache invalidated, every
 // outcome in the audit log.
 import { createHash } from 'node:crypto';
+import { FacadeError } from '../errors.ts';
 import { tokenFingerprint } from '../internal/token-hash.ts';
+import { auditActor, writeAudit } from './audit-trail.ts';
 import type { FacadeContext, UpstreamAnswer } from './context.ts';
+import { jsonObjectOf, recordDeleteSent } from './delete-tracking.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
 import { JSON_HEADERS } from './respond.ts';
 
@@ -19,6 +22,8 @@ export interface Mutation {
   caller: Caller;
   target: string;
   forwardBody: Buffer | null;
+  /** The request's id (X-Request-Id), for the audit row. */
+  requestId?: string;
   send: () => Promise<UpstreamAnswer>;
 }
 
@@ -30,7 +35,7 @@ export async function sendMutation(context: FacadeContext, mutation: Mutation): 
   const { route, request, caller } = mutation;
   const startedAt = Date.now();
   if (request.answer) {
-    writeAuditLine(context, mutation, { startedAt, upstreamStatus: null });
+    await recordMutation(context, mutation, { startedAt, upstreamStatus: null, clientStatus: request.answer.status });
     return { status: request.answer.status, headers: { ...JSON_HEADERS }, body: Buffer.from(JSON.stringify(request.answer.body)), shareable: false };
   }
   const key = `${route.name}:${createHash('sha256').update(caller.token).update('\0').update(mutation.target).update('\0').update(mutation.forwardBody ?? '').digest('hex')}`;
@@ -38,12 +43,14 @@ export async function sendMutation(context: FacadeContext, mutation: Mutation): 
   // What the mutation makes stale is dropped inside `send`, before any caller sees the answer.
   const call = inFlight ?? mutation.send().finally(() => context.inFlightMutations.delete(key));
   if (!inFlight && route.mutation?.coalesce) context.inFlightMutations.set(key, call);
+  const coalesced = inFlight !== undefined;
   try {
     const answer = await call;
-    writeAuditLine(context, mutation, { startedAt, upstreamStatus: answer.status, responseBody: answer.body, coalesced: inFlight !== undefined });
+    await recordMutation(context, mutation, { startedAt, upstreamStatus: answer.status, clientStatus: answer.status, responseBody: answer.body, coalesced });
     return answer;
   } catch (error) {
-    writeAuditLine(context, mutation, { startedAt, upstreamStatus: null, coalesced: inFlight !== undefined, error: (error as Error).message });
+    const clientStatus = error instanceof FacadeError ? error.status : 500;
+    await recordMutation(context, mutation, { startedAt, upstreamStatus: null, clientStatus, coalesced, error: (error as Error).message });
     throw error;
   }
 }
@@ -52,25 +59,55 @@ export async function sendMutation(context: FacadeContext, mutation: Mutation): 
 interface Outcome {
   startedAt: number;
   upstreamStatus: number | null;
+  /** What the client gets: Synapse's status, the facade's own answer's, or the facade's error status. */
+  clientStatus: number;
   responseBody?: Buffer;
   coalesced?: boolean;
   error?: string;
 }
 
-/** The `delete_id` of a v2 delete answer, if there is one. */
-function deleteIdOf(body: Buffer | undefined): string | undefined {
-  if (!body) return undefined;
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { delete_id?: unknown };
-    return typeof parsed.delete_id === 'string' ? parsed.delete_id : undefined;
-  } catch {
-    return undefined;
+/**
+ * Records one caller's mutation: the room delete it started (once per upstream call, not per coalesced
+ * caller), its audit row in the store and its structured log line. Never throws.
+ */
+async function recordMutation(context: FacadeContext, mutation: Mutation, outcome: Outcome): Promise<void> {
+  const { route, request, caller } = mutation;
+  const admin = auditActor(caller.adminUserId, caller.token);
+  const roomId = typeof request.audit?.room_id === 'string' ? request.audit.room_id : null;
+  const roomDelete = route.mutation?.roomDelete;
+  let deleteId = roomDelete === 'v2' && outcome.upstreamStatus === 200 ? jsonObjectOf(outcome.responseBody)?.delete_id : undefined;
+  if (roomDelete && roomId && !outcome.coalesced && !request.answer) {
+    const flags = (request.audit?.body as Record<string, unknown> | undefined) ?? {};
+    const sent = { api: roomDelete, roomId, admin, startedAt: outcome.startedAt, flags, status: outcome.upstreamStatus, body: outcome.responseBody, error: outcome.error, token: caller.token };
+    deleteId = (await recordDeleteSent(context, sent)) ?? deleteId;
   }
+  const { room_id: _roomId, ...fields } = request.audit ?? {};
+  const action = route.mutation?.action ?? route.name;
+  await writeAudit(context, {
+    at: outcome.startedAt,
+    kind: 'owned',
+    action: typeof action === 'function' ? action(request) : action,
+    method: route.method,
+    path: `/_synapse/admin${request.path}`,
+    roomId,
+    admin,
+    status: outcome.clientStatus,
+    durationMs: Date.now() - outcome.startedAt,
+    requestId: mutation.requestId ?? null,
+    details: {
+      route: route.name,
+      ...fields,
+      upstream_status: outcome.upstreamStatus,
+      ...(typeof deleteId === 'string' ? { delete_id: deleteId } : {}),
+      ...(outcome.coalesced ? { coalesced: true } : {}),
+      ...(outcome.error ? { error: outcome.error } : {}),
+    },
+  });
+  writeAuditLine(context, mutation, outcome, typeof deleteId === 'string' ? deleteId : undefined);
 }
 
 /** Writes the one structured audit line of a mutation: the admin's user ID, or a token fingerprint. */
-function writeAuditLine(context: FacadeContext, { route, request, caller }: Mutation, outcome: Outcome): void {
-  const deleteId = outcome.upstreamStatus === 200 ? deleteIdOf(outcome.responseBody) : undefined;
+function writeAuditLine(context: FacadeContext, { route, request, caller }: Mutation, outcome: Outcome, deleteId: string | undefined): void {
   const admin = caller.adminUserId ? { user_id: caller.adminUserId } : { token_fingerprint: tokenFingerprint(caller.token) };
   context.logger.info(
     {

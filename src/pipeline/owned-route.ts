@@ -62,6 +62,16 @@ export type BodyPolicy =
   /** Never read by Synapse: size-checked, then not forwarded. */
   | 'ignored';
 
+/** How a mutation is sent and recorded. */
+export interface MutationPolicy {
+  longRunning?: boolean;
+  coalesce?: boolean;
+  /** The audit trail's name for it (`room.block`…), or how to tell it from the validated request. */
+  action: string | ((request: ValidatedRequest) => string);
+  /** A room delete: the store tracks it (v1: its outcome at once; v2: its task until final). */
+  roomDelete?: 'v1' | 'v2';
+}
+
 /** One endpoint the facade owns. */
 export interface OwnedRoute {
   /** Route template for logs and metrics, never containing raw IDs, e.g. `GET /v1/rooms/{room_id}/members`. */
@@ -91,7 +101,7 @@ export interface OwnedRoute {
    * Mutations: sent upstream at most once, never aborted when the client leaves, written to the audit log.
    * `longRunning` uses UPSTREAM_LONG_TIMEOUT_MS; `coalesce` makes identical concurrent calls share one.
    */
-  mutation?: { longRunning?: boolean; coalesce?: boolean };
+  mutation?: MutationPolicy;
   response?: ResponseContract<never>;
   /** GETs: the cache TTL group; absent means never cached (messages, context, timestamp_to_event). */
   cache?: CacheGroup;

@@ -2,8 +2,8 @@
 import type { ServerResponse } from 'node:http';
 import type { FacadeError } from '../errors.ts';
 
-/** Response headers the facade adds that a browser client may read (X-Facade-Cache, X-Request-Id). */
-const FACADE_EXPOSED_HEADERS = ['X-Facade-Cache', 'X-Request-Id'];
+/** Response headers the facade adds that a browser client may read (X-Facade-Cache, X-Facade-Source, X-Request-Id). */
+const FACADE_EXPOSED_HEADERS = ['X-Facade-Cache', 'X-Facade-Source', 'X-Request-Id'];
 
 /** Adds the facade's exposed headers to an `Access-Control-Expose-Headers` list, each name once. */
 export function exposeFacadeHeaders(list: string): string {

@@ -14,6 +14,7 @@ import { normaliseBody } from './normalise-response.ts';
 import { parseBody } from './parse-body.ts';
 import { readThroughCache } from './read-through.ts';
 import { sendMutation } from './mutation.ts';
+import { withDeleteStore } from './delete-status-store.ts';
 import type { OwnedRoute, Probe, ValidatedRequest } from './owned-route.ts';
 import { createGateLookup, createProbe, discoverServerName } from './probe.ts';
 import { readBoundedBody } from './request-body.ts';
@@ -159,7 +160,8 @@ async function answerOwnedRoute(context: FacadeContext, admitted: Admitted, inco
 
   if (route.mutation) {
     const caller = { token, adminUserId };
-    return writeAnswer(context, route, await sendMutation(context, { route, request, caller, target, forwardBody, send }), outgoing);
+    const requestId = recordOf(incoming)?.id;
+    return writeAnswer(context, route, await sendMutation(context, { route, request, caller, target, forwardBody, requestId, send }), outgoing);
   }
   const { answer, cacheStatus, ageS } = await readThroughCache(context, {
     route,
@@ -176,7 +178,8 @@ async function answerOwnedRoute(context: FacadeContext, admitted: Admitted, inco
     const record = recordOf(incoming);
     if (record) record.cache = cacheStatus;
   }
-  writeAnswer(context, route, answer, outgoing, cacheStatus, ageS);
+  const sent = route.deleteStatus ? await withDeleteStore(context, request, answer, cacheStatus !== 'hit') : answer;
+  writeAnswer(context, route, sent, outgoing, cacheStatus, ageS);
 }
 
 /**

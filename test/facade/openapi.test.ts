@@ -5,6 +5,7 @@ import { facadeEndpoints } from '../../src/facade/endpoints.ts';
 import { FacadeError } from '../../src/errors.ts';
 import { ADMIN_PREFIX, buildOpenApiDocument, type OpenApiDocument, type OperationObject } from '../../src/facade/openapi.ts';
 import { ownedRoutes } from '../../src/routes/owned-routes.ts';
+import { facadeApis } from '../../src/facade/v1/apis.ts';
 import { startTestFacade, type TestFacade } from '../support/facade.ts';
 
 let facade: TestFacade;
@@ -15,7 +16,7 @@ let documentText: string;
 beforeAll(async () => {
   // Neither endpoint talks to Synapse; the facade only supplies a real context.
   facade = await startTestFacade('http://127.0.0.1:9');
-  endpoints = facadeEndpoints(facade.context);
+  endpoints = facadeEndpoints(facade.context, { jobs: facade.jobs });
   const response = await endpoints.request('/openapi.json');
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -43,10 +44,12 @@ describe('/_facade/openapi.json', () => {
     expect(validator.version).toBe('3.1');
   });
 
-  it('has every owned route, and nothing else', () => {
+  it('has every owned route and every facade API, and nothing else', () => {
     for (const [method, path] of ownedOperations) expect(operation(method, path), `${method} ${path}`).toBeDefined();
     const documented = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
-    expect(documented.sort()).toEqual(ownedOperations.map(([method, path]) => `${method} ${path}`).sort());
+    const facadeOperations = facadeApis(facade.context, { jobs: facade.jobs }).map((api) => `${api.method} ${api.path}`);
+    expect(facadeOperations.length).toBeGreaterThan(0);
+    expect(documented.sort()).toEqual([...ownedOperations.map(([method, path]) => `${method} ${path}`), ...facadeOperations].sort());
   });
 
   it('gives every operation the bearer scheme, a 200 schema and the Matrix error for each error status', () => {

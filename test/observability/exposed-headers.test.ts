@@ -1,4 +1,4 @@
-// Browser clients can read the facade's own headers (X-Facade-Cache, X-Request-Id) next to Synapse's exposed
+// Browser clients can read the facade's own headers (X-Facade-Cache, X-Facade-Source, X-Request-Id) next to Synapse's exposed
 // ones, on the facade's answers and on passed-through answers alike.
 import { describe, expect, it } from 'vitest';
 import { replyJson } from '../support/fake-upstream.ts';
@@ -6,7 +6,7 @@ import { bearer } from '../support/facade.ts';
 import { useFacadeOverFake } from '../support/facade-over-fake.ts';
 
 const { facade, upstream } = useFacadeOverFake();
-const FACADE_LIST = 'Synapse-Trace-Id, Server, X-Facade-Cache, X-Request-Id';
+const FACADE_LIST = 'Synapse-Trace-Id, Server, X-Facade-Cache, X-Facade-Source, X-Request-Id';
 
 describe('issue 10 #10: browser clients cannot read X-Facade-Cache or X-Request-Id', () => {
   it("the facade's own answers expose Synapse's list plus both headers", async () => {
@@ -24,8 +24,8 @@ describe('issue 10 #10: browser clients cannot read X-Facade-Cache or X-Request-
     const cases: Array<[Record<string, string>, string]> = [
       [{ 'access-control-expose-headers': 'Synapse-Trace-Id, Server' }, FACADE_LIST],
       // Synapse 1.163.2's rendezvous paths expose ETag and allow other request headers.
-      [{ 'access-control-expose-headers': 'Synapse-Trace-Id, Server, ETag', 'access-control-allow-headers': 'Content-Type, If-Match, If-None-Match' }, 'Synapse-Trace-Id, Server, ETag, X-Facade-Cache, X-Request-Id'],
-      [{ 'access-control-expose-headers': 'x-request-id, Server' }, 'x-request-id, Server, X-Facade-Cache'],
+      [{ 'access-control-expose-headers': 'Synapse-Trace-Id, Server, ETag', 'access-control-allow-headers': 'Content-Type, If-Match, If-None-Match' }, 'Synapse-Trace-Id, Server, ETag, X-Facade-Cache, X-Facade-Source, X-Request-Id'],
+      [{ 'access-control-expose-headers': 'x-request-id, Server' }, 'x-request-id, Server, X-Facade-Cache, X-Facade-Source'],
       // No CORS headers from upstream at all: the facade's defaults.
       [{}, FACADE_LIST],
     ];

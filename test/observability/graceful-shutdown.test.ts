@@ -23,7 +23,7 @@ afterAll(() => upstream.close());
 /** Starts `node src/main.ts` and resolves with the process and its URL once it listens. */
 function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; logs: string[] }> {
   const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../src/main.ts')], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, DATA_DIR: ':memory:', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

@@ -120,7 +120,7 @@ describe('CORS and well-known', () => {
     const response = await fetch(`${facade().url}/_synapse/admin/v1/rooms/!x:hs/members`, { method: 'OPTIONS' });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-headers')).toBe('X-Requested-With, Content-Type, Authorization, Date');
-    expect(response.headers.get('access-control-expose-headers')).toBe('Synapse-Trace-Id, Server, X-Facade-Cache, X-Request-Id');
+    expect(response.headers.get('access-control-expose-headers')).toBe('Synapse-Trace-Id, Server, X-Facade-Cache, X-Facade-Source, X-Request-Id');
     expect(upstream().requests).toHaveLength(0);
   });
 

@@ -19,7 +19,8 @@ export async function startTestFacade(synapseUrl: string, overrides: Partial<Con
     },
   });
   const facade = await startFacade(
-    { synapseUrl, host: '127.0.0.1', port: 0, logLevel: 'info', ...overrides },
+    // Each test facade has its own in-memory store unless the test gives it a directory.
+    { synapseUrl, host: '127.0.0.1', port: 0, logLevel: 'info', dataDir: ':memory:', ...overrides },
     { logger: createLogger('info', sink) },
   );
   return Object.assign(facade, { logLines });

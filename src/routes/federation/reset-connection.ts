@@ -11,7 +11,7 @@ export const resetConnectionRoute = defineRoute({
   pattern: /^\/_synapse\/admin\/v1\/federation\/destinations\/(?<destination>[^/]+)\/reset_connection$/,
   // Synapse never reads this body: `{}`, empty or invalid JSON all behave the same.
   body: 'ignored',
-  mutation: {},
+  mutation: { action: 'destination.reset_connection' },
   validate: ({ params }) => ({
     path: `/v1/federation/destinations/${destinationSegment(params.destination!)}/reset_connection`,
     query: [],

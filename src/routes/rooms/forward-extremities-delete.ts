@@ -10,7 +10,7 @@ export const forwardExtremitiesDeleteRoute = defineRoute({
   method: 'DELETE',
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_identifier>[^/]*)\/forward_extremities$/,
   body: 'ignored',
-  mutation: {},
+  mutation: { action: 'room.forward_extremities.delete' },
   validate: async ({ params, probe }) => {
     const roomIdentifier = requireRoomIdOrAlias(params.room_identifier!);
     const path = `/v1/rooms/${encodePathSegment(roomIdentifier)}/forward_extremities`;

@@ -12,7 +12,7 @@ export const makeRoomAdminRoute = defineRoute({
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_identifier>[^/]*)\/make_room_admin$/,
   // Synapse: an empty body is `{}`; `user_id` defaults to the caller and is not validated.
   body: 'optional-object',
-  mutation: {},
+  mutation: { action: 'room.make_admin' },
   validate: ({ params, body }) => {
     const roomIdentifier = requireRoomIdOrAlias(params.room_identifier!);
     return {

@@ -14,7 +14,7 @@ export const roomBlockRoute = defineRoute({
   pattern: /^\/_synapse\/admin\/v1\/rooms\/(?<room_id>[^/]*)\/block$/,
   body: 'object',
   bodySchema: roomBlockBody,
-  mutation: {},
+  mutation: { action: (request) => (request.audit?.body as { block?: unknown } | undefined)?.block === true ? 'room.block' : 'room.unblock' },
   // Synapse's order: body is JSON object → room ID legal → `block` present → `block` boolean.
   validate: ({ params, body }) => {
     const roomId = requireRoomId(params.room_id!);

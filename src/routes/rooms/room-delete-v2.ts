@@ -20,7 +20,7 @@ export const roomDeleteV2Route = defineRoute({
   pattern: /^\/_synapse\/admin\/v2\/rooms\/(?<room_id>[^/]*)$/,
   body: 'object',
   bodySchema: roomDeleteBody,
-  mutation: {},
+  mutation: { action: 'room.delete', roomDelete: 'v2' },
   validate: async ({ params, body, serverName }) => {
     const { new_room_user_id: newRoomUserId } = parseOrThrow(roomDeleteBody, body);
     const roomId = requireRoomId(params.room_id!);

