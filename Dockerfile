@@ -12,12 +12,16 @@ FROM node:24-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8009 \
-    SYNAPSE_URL=http://synapse:8008
+    SYNAPSE_URL=http://synapse:8008 \
+    DATA_DIR=/data
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY src ./src
 COPY schemas ./schemas
+# The store (audit trail, tracked deletes, bulk jobs): a volume, so it outlives the container.
+RUN mkdir -p /data && chown node:node /data
+VOLUME /data
 USER node
 EXPOSE 8009
 HEALTHCHECK --interval=15s --timeout=3s --start-period=5s --retries=3 \

@@ -51,7 +51,7 @@ export interface StartOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-/** How long start-up waits for the store to open before serving without it (it keeps retrying). */
+/** Longest start-up wait for the first attempt to open the store; without it the facade serves (and retries). */
 const STORE_OPEN_WAIT_MS = 2_000;
 
 /**
@@ -148,7 +148,7 @@ export async function startFacade(
       log.error({ operation, err: error }, 'store operation failed');
     },
   });
-  await Promise.race([store.opened, sleep(STORE_OPEN_WAIT_MS)]);
+  await Promise.race([store.firstAttempt, sleep(STORE_OPEN_WAIT_MS)]);
   const upstream = new Upstream({
     onAnswered: (route, method, seconds) => metrics.upstreamDuration.observe({ route, method }, seconds),
     onFailed: (route, kind) => metrics.upstreamErrors.inc({ route, kind }),

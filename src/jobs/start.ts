@@ -3,6 +3,7 @@ import type { FacadeContext } from '../pipeline/context.ts';
 import type { BackgroundTask } from './background.ts';
 import { JobRunner } from './runner.ts';
 import { startDeleteFollower } from './delete-follower.ts';
+import { startAuditPruner } from './audit-retention.ts';
 
 /** What the background work gives the rest of the facade. */
 export interface BackgroundWork {
@@ -17,5 +18,5 @@ export function startBackgroundWork(context: FacadeContext): BackgroundWork {
   void context;
   const jobs = new JobRunner();
   const follower = startDeleteFollower(context);
-  return { tasks: [follower], jobs };
+  return { tasks: [startAuditPruner(context), follower], jobs };
 }

@@ -96,6 +96,7 @@ async function recordMutation(context: FacadeContext, mutation: Mutation, outcom
     requestId: mutation.requestId ?? null,
     details: {
       route: route.name,
+      ...(roomDelete ? { api: roomDelete } : {}),
       ...fields,
       upstream_status: outcome.upstreamStatus,
       ...(typeof deleteId === 'string' ? { delete_id: deleteId } : {}),

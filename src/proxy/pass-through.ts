@@ -1,6 +1,7 @@
 // Everything the facade does not own goes to Synapse unchanged: method, raw path and query, body, streamed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import type { FacadeContext } from '../pipeline/context.ts';
 import { noteCut, noteUpstreamStatus } from '../observability/request-log.ts';
 import { passThroughCorsHeaders } from '../pipeline/respond.ts';
@@ -9,6 +10,8 @@ import type { PendingWrite } from '../protection/freshness.ts';
 import { SAFE_METHODS } from '../protection/write-effects.ts';
 import { isTokenRefusalStatus } from '../protection/admin-gate.ts';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.ts';
+import { splitTarget } from '../internal/query.ts';
+import { passThroughAudit } from './pass-through-audit.ts';
 
 /** What the caller knows about a passed-through request. */
 export interface PassThroughOptions {
@@ -45,19 +48,27 @@ export async function passThrough(
   outgoing.once('close', () => {
     if (abortable && !outgoing.writableFinished) controller.abort();
   });
+  // Admin mutations and logins get an audit row (never a body, a password or a token).
+  const audit = passThroughAudit(context, incoming, { method, rawPath: splitTarget(incoming.url ?? '/').rawPath, tokenOf });
   const body = hasRequestBody(incoming) ? incoming : null;
   // Registered before undici's own listeners, so the upload's end is seen as an abort, never as Synapse failing.
   body?.once('error', () => {
     if (!incoming.complete) controller.abort(uploadAborted());
   });
   write?.sent();
-  const response = await context.upstream.request({
-    method,
-    path: incoming.url ?? '/',
-    headers: upstreamRequestHeaders(incoming, context.config),
-    body,
-    signal: controller.signal,
-  });
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await context.upstream.request({
+      method,
+      path: incoming.url ?? '/',
+      headers: upstreamRequestHeaders(incoming, context.config),
+      body: audit ? audit.requestBody(body) : body,
+      signal: controller.signal,
+    });
+  } catch (error) {
+    await audit?.failed(error);
+    throw error;
+  }
   noteUpstreamStatus(incoming, response.statusCode);
   // Synapse has processed a write once its headers arrive: what it changed is dropped before the client hears.
   write?.end(response.statusCode);
@@ -66,7 +77,7 @@ export async function passThrough(
     const token = tokenOf?.();
     if (token !== undefined) context.gate.forget(token);
   }
-  const answer = response.body;
+  const answer = audit ? await audit.answered(response.statusCode, response.body) : response.body;
   if (outgoing.destroyed) {
     answer.on('error', () => {});
     answer.resume();

@@ -29,6 +29,8 @@ export interface ManagedStore extends Store {
   readonly available: boolean;
   /** Resolves when the database is open; never rejects (the retries go on). */
   readonly opened: Promise<void>;
+  /** Resolves when the first attempt to open has ended, whether it opened the database or not. */
+  readonly firstAttempt: Promise<void>;
 }
 
 /** Options of openStore. */
@@ -66,7 +68,7 @@ export function openStore({ dataDir, onError, onOpen, retryMs = 10_000 }: OpenSt
       if (!closed) retry = setTimeout(() => void attempt(), retryMs).unref();
     }
   };
-  void attempt();
+  const firstAttempt = attempt();
 
   const guarded = Object.fromEntries(
     OPERATIONS.map((operation) => [
@@ -95,6 +97,7 @@ export function openStore({ dataDir, onError, onOpen, retryMs = 10_000 }: OpenSt
       return inner !== undefined;
     },
     opened,
+    firstAttempt,
     async close() {
       closed = true;
       clearTimeout(retry);

@@ -3,6 +3,7 @@ import type { FacadeContext } from '../../pipeline/context.ts';
 import type { BackgroundWork } from '../../jobs/start.ts';
 import type { FacadeApi } from './declare.ts';
 import { deleteApis } from './deletes.ts';
+import { auditApis } from './audit.ts';
 
 /** The services the facade APIs drive. */
 export type FacadeServices = Pick<BackgroundWork, 'jobs'>;
@@ -10,5 +11,5 @@ export type FacadeServices = Pick<BackgroundWork, 'jobs'>;
 /** Builds the endpoint list; handlers close over the context and the services. */
 export function facadeApis(context: FacadeContext, services: FacadeServices): FacadeApi[] {
   void services;
-  return [...deleteApis(context)];
+  return [...auditApis(context), ...deleteApis(context)];
 }

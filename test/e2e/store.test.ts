@@ -1,0 +1,85 @@
+// The facade's store against the real Synapse: a bulk delete job of three rooms, its audit rows, and
+// delete_status answered from the store once Synapse's own task rows are gone.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startTestFacade, type TestFacade } from '../support/facade.ts';
+import { dispatch } from './support/compare.ts';
+
+let facade: TestFacade;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'facade-e2e-store-'));
+  facade = await startTestFacade(inject('synapse').baseUrl, { dataDir, deleteFollowIntervalMs: 500 });
+});
+afterAll(async () => {
+  await facade?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+type Json = Record<string, unknown>;
+
+async function call(origin: string, method: string, target: string, body?: unknown, token = inject('synapse').adminToken) {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return dispatch(origin, { method, target, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+const viaFacade = (method: string, target: string, body?: unknown) => call(facade.url, method, target, body);
+const onSynapse = (method: string, target: string, body?: unknown) => call(inject('synapse').baseUrl, method, target, body);
+
+/** A fresh room created by the ordinary user. */
+async function freshRoom(): Promise<string> {
+  const answer = await call(inject('synapse').baseUrl, 'POST', '/_matrix/client/v3/createRoom', { preset: 'private_chat' }, inject('synapse').userToken);
+  expect(answer.status).toBe(200);
+  return answer.body.room_id as string;
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`not done in time: ${JSON.stringify(value)}`);
+    await sleep(250);
+  }
+}
+
+/** Removes Synapse's own record of a task, as its cleaner does seven days after the task ended. */
+function forgetTaskInSynapse(deleteId: string): number {
+  const db = new DatabaseSync(join(inject('synapse').dataDir, 'homeserver.db'), { timeout: 10_000 });
+  try {
+    return Number(db.prepare('DELETE FROM scheduled_tasks WHERE id = ?').run(deleteId).changes);
+  } finally {
+    db.close();
+  }
+}
+
+describe('e2e store: deletes Synapse forgot', () => {
+  it('delete_status by ID and by room answer from the store once the task row is removed from Synapse’s database', async () => {
+    const roomId = await freshRoom();
+    const started = await viaFacade('DELETE', `/_synapse/admin/v2/rooms/${encodeURIComponent(roomId)}`, { purge: true });
+    expect(started.status).toBe(200);
+    const deleteId = started.body.delete_id as string;
+    // No client polls: the follower records the end.
+    const record = await until(() => viaFacade('GET', `/_facade/v1/deletes/${deleteId}`), (answer) => (answer.body as Json).status === 'complete');
+    expect(record.body).toMatchObject({ api: 'v2', room_id: roomId, admin: inject('synapse').adminUserId, flags: { purge: true } });
+    const before = await onSynapse('GET', `/_synapse/admin/v2/rooms/delete_status/${deleteId}`);
+    expect(before.status).toBe(200);
+
+    expect(forgetTaskInSynapse(deleteId)).toBe(1);
+    expect((await onSynapse('GET', `/_synapse/admin/v2/rooms/delete_status/${deleteId}`)).status).toBe(404);
+    expect((await onSynapse('GET', `/_synapse/admin/v2/rooms/${encodeURIComponent(roomId)}/delete_status`)).status).toBe(404);
+
+    const byId = await viaFacade('GET', `/_synapse/admin/v2/rooms/delete_status/${deleteId}`);
+    expect(byId.status).toBe(200);
+    expect(byId.headers['x-facade-source']).toBe('store');
+    expect(byId.body).toStrictEqual(before.body);
+    const byRoom = await viaFacade('GET', `/_synapse/admin/v2/rooms/${encodeURIComponent(roomId)}/delete_status`);
+    expect(byRoom).toMatchObject({ status: 200, body: { results: [before.body] } });
+    expect(byRoom.headers['x-facade-source']).toBe('store');
+  });
+});
