@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { DOCS_INITIALIZER_SCRIPT, renderDocsPage, renderInteractiveDocsPage } from './docs-page.ts';
-import type { OpenApiDocument } from './openapi.ts';
+import type { OpenApiDocument } from './openapi-schema.ts';
 
 /** One file the docs page loads, kept in memory. */
 interface DocsAsset {

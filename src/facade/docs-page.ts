@@ -1,5 +1,5 @@
 // The docs pages: Swagger UI's shell over the OpenAPI document, and the same document rendered server-side without scripts.
-import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject } from './openapi.ts';
+import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject } from './openapi-schema.ts';
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);

@@ -1,7 +1,7 @@
 // The /_facade/v1 operations of the OpenAPI document, from their declarations (src/facade/v1/).
 import type { z } from 'zod';
 import type { FacadeApi, FacadeApiErrorStatus } from './v1/declare.ts';
-import type { JsonSchema, OperationObject, ParameterObject, ResponseObject } from './openapi.ts';
+import { jsonSchemaOf, MATRIX_ERROR_REF, type JsonSchema, type OperationObject, type ParameterObject, type ResponseObject } from './openapi-schema.ts';
 
 /** What each error status means on a facade API. */
 const ERROR_DESCRIPTIONS: Readonly<Record<FacadeApiErrorStatus, string>> = {
@@ -19,12 +19,10 @@ const ERROR_DESCRIPTIONS: Readonly<Record<FacadeApiErrorStatus, string>> = {
 /** Statuses every facade API may answer: the admin check and the store. */
 const ALWAYS: readonly FacadeApiErrorStatus[] = [401, 403, 502, 503, 504];
 
-type SchemaOf = (schema: z.ZodType, io: 'input' | 'output') => JsonSchema;
-
 /** One parameter per property of an object schema (path or query). */
-function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query', schemaOf: SchemaOf): ParameterObject[] {
+function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): ParameterObject[] {
   if (!schema) return [];
-  const object = schemaOf(schema, 'input');
+  const object = jsonSchemaOf(schema, 'input');
   const properties = (object.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((object.required ?? []) as string[]);
   return Object.entries(properties).map(([name, property]) => {
@@ -34,13 +32,13 @@ function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query', sc
 }
 
 /** The operation of one declared facade API. */
-export function facadeApiOperation(api: FacadeApi, schemaOf: SchemaOf, matrixErrorRef: JsonSchema): OperationObject {
+export function facadeApiOperation(api: FacadeApi): OperationObject {
   const errors = [...new Set([...api.errors, ...ALWAYS])].sort();
   const success: ResponseObject = {
     description: api.ndjson ? `JSON; with ${api.ndjson.when}, newline-delimited JSON (one object per line)` : 'Success',
     content: {
-      'application/json': { schema: schemaOf(api.response, 'output') },
-      ...(api.ndjson ? { 'application/x-ndjson': { schema: schemaOf(api.ndjson.line, 'output') } } : {}),
+      'application/json': { schema: jsonSchemaOf(api.response, 'output') },
+      ...(api.ndjson ? { 'application/x-ndjson': { schema: jsonSchemaOf(api.ndjson.line, 'output') } } : {}),
     } as ResponseObject['content'],
   };
   return {
@@ -48,14 +46,15 @@ export function facadeApiOperation(api: FacadeApi, schemaOf: SchemaOf, matrixErr
     summary: api.summary,
     description: api.description,
     tags: [api.tag],
-    parameters: [...parametersOf(api.params, 'path', schemaOf), ...parametersOf(api.query, 'query', schemaOf)],
-    ...(api.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(api.body, 'input') } } } } : {}),
+    parameters: [...parametersOf(api.params, 'path'), ...parametersOf(api.query, 'query')],
+    ...(api.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(api.body, 'input') } } } } : {}),
     responses: {
       [String(api.status ?? 200)]: success,
+      ...(api.alsoStatus ? { [String(api.alsoStatus)]: success } : {}),
       ...Object.fromEntries(
         errors.map((status): [string, ResponseObject] => [
           String(status),
-          { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { ...matrixErrorRef } } } },
+          { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { ...MATRIX_ERROR_REF } } } },
         ]),
       ),
     },

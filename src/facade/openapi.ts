@@ -8,50 +8,11 @@ import { rawInteger } from '../internal/exact-json.ts';
 import type { OwnedRoute } from '../pipeline/owned-route.ts';
 import { integerMaxima } from '../pipeline/synapse-crashes.ts';
 import { facadeApiOperation } from './openapi-facade-apis.ts';
+import { jsonSchemaOf, MATRIX_ERROR_REF, type JsonSchema, type OpenApiDocument, type OperationObject, type ParameterObject, type ResponseObject } from './openapi-schema.ts';
 import type { FacadeApi } from './v1/declare.ts';
 
 /** Where Synapse's admin API lives; route names are the path after it. */
 export const ADMIN_PREFIX = '/_synapse/admin';
-
-/** A JSON Schema 2020-12 object (OpenAPI 3.1's schema dialect). */
-export type JsonSchema = Record<string, unknown>;
-
-/** The parts of OpenAPI 3.1 this document uses, so the docs page can read it without casts. */
-export interface ParameterObject {
-  name: string;
-  in: 'path' | 'query';
-  required: boolean;
-  description: string;
-  /** The value's schema; absent when `content` gives it instead (a JSON-encoded parameter, serialised as JSON text). */
-  schema?: JsonSchema;
-  content?: MediaContent;
-}
-export interface MediaContent {
-  'application/json': { schema: JsonSchema };
-  'application/x-ndjson'?: { schema: JsonSchema };
-}
-/** A response; without `content` it has no body. */
-export interface ResponseObject {
-  description: string;
-  content?: MediaContent;
-}
-export interface OperationObject {
-  operationId: string;
-  summary: string;
-  description?: string;
-  tags: string[];
-  parameters: ParameterObject[];
-  requestBody?: { required: boolean; content: MediaContent };
-  responses: Record<string, ResponseObject>;
-  security: Array<Record<string, string[]>>;
-}
-export interface OpenApiDocument {
-  openapi: string;
-  info: { title: string; version: string; description: string };
-  tags: Array<{ name: string }>;
-  paths: Record<string, Record<string, OperationObject>>;
-  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
-}
 
 /** A status other than 200 a client can receive, on which operations, and whether it has a Matrix error body. */
 interface ErrorStatus {
@@ -90,17 +51,6 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
   503: { description: 'No connection to Synapse became free within UPSTREAM_QUEUE_TIMEOUT_MS (M_UNKNOWN); nothing is sent.' },
   504: { description: 'Synapse did not answer in time (M_UNKNOWN).' },
 };
-
-const MATRIX_ERROR_REF = { $ref: '#/components/schemas/MatrixError' };
-
-/** A Zod schema as JSON Schema 2020-12, the dialect of OpenAPI 3.1, without its `$schema` line. */
-export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const converted: JsonSchema = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
-  delete converted.$schema;
-  // `#/$defs/…` would resolve against the OpenAPI document's root, not this schema: refuse rather than mislead.
-  if ('$defs' in converted) throw new Error('OpenAPI: a schema with shared definitions cannot be embedded inline');
-  return converted;
-}
 
 /** `GET /v1/rooms/{room_id}` → `/v1/rooms/{room_id}`, checked against the route's method. */
 function pathOf(route: OwnedRoute): string {
@@ -233,7 +183,7 @@ export function buildOpenApiDocument(routes: readonly OwnedRoute[], options: Doc
   }
   const facadeTags = new Set<string>();
   for (const api of options.facadeApis ?? []) {
-    (paths[api.path] ??= {})[api.method] = facadeApiOperation(api, jsonSchemaOf, MATRIX_ERROR_REF);
+    (paths[api.path] ??= {})[api.method] = facadeApiOperation(api);
     facadeTags.add(api.tag);
   }
   return {

@@ -15,8 +15,8 @@ export interface BackgroundWork {
 
 /** Starts the audit pruner, the delete follower and the job runner (which resumes unfinished jobs). */
 export function startBackgroundWork(context: FacadeContext): BackgroundWork {
-  void context;
-  const jobs = new JobRunner();
+  const jobs = new JobRunner(context);
+  void jobs.start();
   const follower = startDeleteFollower(context);
-  return { tasks: [startAuditPruner(context), follower], jobs };
+  return { tasks: [startAuditPruner(context), follower, { name: 'jobs', stop: () => jobs.stop() }], jobs };
 }

@@ -1,7 +1,8 @@
 // What the schema fuzzer (npm run test:fuzz) found the document did not say: each value it may generate from the
 // document must be one the facade and Synapse accept, and each value outside it one they refuse.
 import { describe, expect, it } from 'vitest';
-import { ADMIN_PREFIX, buildOpenApiDocument, type OpenApiDocument, type ParameterObject } from '../../src/facade/openapi.ts';
+import { ADMIN_PREFIX, buildOpenApiDocument } from '../../src/facade/openapi.ts';
+import type { OpenApiDocument, ParameterObject } from '../../src/facade/openapi-schema.ts';
 import { ownedRoutes } from '../../src/routes/owned-routes.ts';
 import { synapseCrashes } from '../../src/pipeline/synapse-crashes.ts';
 

@@ -38,10 +38,14 @@ export interface FacadeApi<Params = unknown, Query = unknown, Body = unknown> {
   params?: z.ZodType<Params>;
   query?: z.ZodType<Query>;
   body?: z.ZodType<Body>;
+  /** Largest body accepted, bytes, when it may exceed MAX_BODY_BYTES (the larger of the two applies). */
+  maxBodyBytes?: number;
   /** The JSON of the success answer. */
   response: z.ZodType;
   /** Success status (default 200). */
   status?: 200 | 201 | 202;
+  /** Another success status the operation may answer with the same schema (e.g. 202 for a started job). */
+  alsoStatus?: 200 | 201 | 202;
   /** An alternative newline-delimited JSON answer (e.g. `format=ndjson`): when it is chosen, and one line's schema. */
   ndjson?: { when: string; line: z.ZodType };
   /** Statuses besides 401/403/502/503/504, which every operation may answer (verification, store). */

@@ -38,18 +38,21 @@ function singleValues(queries: Record<string, string[]>): Record<string, string>
   return values;
 }
 
-/** Reads the JSON body within MAX_BODY_BYTES (413 beyond), then validates it. */
-function jsonBody(context: FacadeContext, schema: z.ZodType): MiddlewareHandler<FacadeApiEnv> {
-  return validator('json', async (_value, c) => {
-    const bytes = await readBoundedBody(c.env.incoming, context.config.maxBodyBytes);
+/** Reads the JSON body within MAX_BODY_BYTES or the API's own larger bound (413 beyond), then validates it. */
+function jsonBody(context: FacadeContext, schema: z.ZodType, maxBodyBytes = 0): MiddlewareHandler<FacadeApiEnv> {
+  // Not hono/validator's 'json' target: given a JSON Content-Type it reads the whole body itself, unbounded and
+  // before this check, leaving nothing here to read.
+  return async (c, next) => {
+    const bytes = await readBoundedBody(c.env.incoming, Math.max(context.config.maxBodyBytes, maxBodyBytes));
     let parsed: unknown;
     try {
       parsed = JSON.parse(bytes.toString('utf8'));
     } catch {
       throw new FacadeError(400, 'M_NOT_JSON', 'Content not JSON.');
     }
-    return parseInput(schema, 'body', parsed);
-  }) as MiddlewareHandler<FacadeApiEnv>;
+    c.req.addValidatedData('json', parseInput(schema, 'body', parsed) as object);
+    await next();
+  };
 }
 
 /**
@@ -67,7 +70,7 @@ export function facadeApiRouter(context: FacadeContext, apis: readonly FacadeApi
       const schema = api.query;
       middleware.push(validator('query', (_value, c) => parseInput(schema, 'query', singleValues(c.req.queries()))) as MiddlewareHandler<FacadeApiEnv>);
     }
-    if (api.body) middleware.push(jsonBody(context, api.body));
+    if (api.body) middleware.push(jsonBody(context, api.body, api.maxBodyBytes));
     const handler: MiddlewareHandler<FacadeApiEnv> = (c) => {
       // Typed per route by Hono's generics, which a list of declarations cannot carry: the targets are the ones validated above.
       const valid = (c.req.valid as (target: string) => unknown).bind(c.req);
