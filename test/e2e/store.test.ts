@@ -83,3 +83,41 @@ describe('e2e store: deletes Synapse forgot', () => {
     expect(byRoom.headers['x-facade-source']).toBe('store');
   });
 });
+
+describe('e2e store: a bulk delete job', () => {
+  it('dry run, confirmed run of three rooms, each followed to complete; one audit row per room and one for the job', async () => {
+    const rooms = [await freshRoom(), await freshRoom(), await freshRoom()];
+    const request = { action: 'delete', rooms, options: { purge: true }, pace_ms: 100 };
+    const plan = await viaFacade('POST', '/_facade/v1/jobs', request);
+    expect(plan.status).toBe(200);
+    expect(plan.body).toMatchObject({ dry_run: true, action: 'delete', count: 3, sample: rooms, duplicates_removed: 0 });
+    // A dry run sends nothing: the rooms are still there.
+    for (const roomId of rooms) expect((await onSynapse('GET', `/_synapse/admin/v1/rooms/${encodeURIComponent(roomId)}`)).status).toBe(200);
+    // A changed list needs a new dry run.
+    const changed = await viaFacade('POST', '/_facade/v1/jobs', { ...request, rooms: rooms.slice(0, 2), dry_run: false, confirm: plan.body.confirm });
+    expect(changed.status).toBe(409);
+
+    const started = await viaFacade('POST', '/_facade/v1/jobs', { ...request, dry_run: false, confirm: plan.body.confirm });
+    expect(started.status).toBe(202);
+    const jobId = started.body.job_id as string;
+    const job = await until(() => viaFacade('GET', `/_facade/v1/jobs/${jobId}`), (answer) => (answer.body as Json).state === 'finished');
+    expect(job.body).toMatchObject({ state: 'finished', room_count: 3, counts: { done: 3, failed: 0 }, admin: inject('synapse').adminUserId });
+    const children = job.body.children as Array<{ room_id: string; delete_id: string; state: string }>;
+    expect(children.map((child) => child.room_id)).toEqual(rooms);
+    for (const child of children) {
+      expect(child.state).toBe('done');
+      const status = await onSynapse('GET', `/_synapse/admin/v2/rooms/delete_status/${child.delete_id}`);
+      expect(status.body).toMatchObject({ status: 'complete', room_id: child.room_id });
+      expect((await onSynapse('GET', `/_synapse/admin/v1/rooms/${encodeURIComponent(child.room_id)}`)).status).toBe(404);
+    }
+
+    const audit = await viaFacade('GET', `/_facade/v1/audit?action=room.delete&limit=100`);
+    const rows = (audit.body.entries as Array<{ kind: string; room_id: string; admin: string; details: Json }>).filter((row) => row.details.job_id === jobId);
+    expect(rows.map((row) => row.room_id).sort()).toEqual([...rooms].sort());
+    for (const row of rows) expect(row).toMatchObject({ kind: 'job', admin: inject('synapse').adminUserId });
+    const created = await viaFacade('GET', `/_facade/v1/audit?action=job.create`);
+    expect((created.body.entries as Array<{ details: Json }>).some((row) => row.details.job_id === jobId)).toBe(true);
+    expect(JSON.stringify(audit.body)).not.toContain(inject('synapse').adminToken);
+  });
+});
+
