@@ -7,7 +7,7 @@ import { FacadeError } from '../errors.ts';
 import type { FacadeContext } from '../pipeline/context.ts';
 import { createProbe, discoverServerName } from '../pipeline/probe.ts';
 import { issueConfirmToken, type ConfirmedRequest } from './confirm-token.ts';
-import { inStore } from './view.ts';
+import { fromStore } from '../pipeline/store-answer.ts';
 
 /** Rooms a dry run shows. */
 export const DRY_RUN_SAMPLE = 20;
@@ -55,7 +55,7 @@ export async function checkPlan(context: FacadeContext, plan: JobPlan, caller: J
 }
 
 /** The key of confirm tokens (kept in the store, so tokens outlive a restart); 503 while the store is away. */
-export const confirmKey = (context: FacadeContext): Promise<Buffer> => inStore(() => context.store.secret(CONFIRM_SECRET));
+export const confirmKey = (context: FacadeContext): Promise<Buffer> => fromStore(() => context.store.secret(CONFIRM_SECRET));
 
 /** A dry run: the plan and its confirm token. Nothing is sent to Synapse and nothing is stored. */
 export async function dryRun(context: FacadeContext, body: JobCreateBody, caller: JobCaller, now = Date.now()): Promise<JobDryRunAnswer> {

@@ -11,7 +11,7 @@ import { JobExecution, type ExecutionEnd } from './internal/execution.ts';
 import { auditJobAction } from './internal/job-audit.ts';
 import { JobLocks } from './internal/job-locks.ts';
 import { checkPlan, confirmKey, planOf, type JobCaller } from './plan.ts';
-import { inStore } from './view.ts';
+import { fromStore } from '../pipeline/store-answer.ts';
 
 /** Polls of a delete a job follows are at least this far apart, milliseconds (and at most DELETE_FOLLOW_INTERVAL_MS). */
 const MIN_POLL_MS = 1_000;
@@ -93,16 +93,16 @@ export class JobRunner {
     await checkPlan(this.#context, plan, caller);
     // The ID comes from the token: the same confirmed request cannot start two jobs (a retried POST included).
     const id = createHash('sha256').update(body.confirm ?? '').digest('hex').slice(0, 32);
-    if (await inStore(() => this.#context.store.getJob(id))) {
+    if (await fromStore(() => this.#context.store.getJob(id))) {
       throw new FacadeError(409, 'M_UNKNOWN', `This confirm token already started job ${id}; another run needs a new dry run`, { job_id: id });
     }
     const { action, options, rooms, concurrency, paceMs } = plan;
     const createdAt = this.#now();
-    await inStore(() => this.#context.store.createJob({ id, action, options, admin: caller.userId, concurrency, paceMs, createdAt, listHash: roomListHash(rooms), rooms }));
+    await fromStore(() => this.#context.store.createJob({ id, action, options, admin: caller.userId, concurrency, paceMs, createdAt, listHash: roomListHash(rooms), rooms }));
     this.#tokens.set(id, caller.token);
     const details = { count: rooms.length, action, options: auditBodyFields(options), concurrency, pace_ms: paceMs, duplicates_removed: plan.duplicatesRemoved };
     await auditJobAction(this.#context, { action: 'job.create', jobId: id, admin: caller.userId, status: 202, requestId, details, at: createdAt });
-    const job = await inStore(() => this.#context.store.getJob(id));
+    const job = await fromStore(() => this.#context.store.getJob(id));
     this.#launch(job!);
     return job!;
   }
@@ -115,7 +115,7 @@ export class JobRunner {
     return this.#locks.run(jobId, async () => {
       const job = await this.#existing(jobId);
       if (job.state === 'finished' || job.state === 'cancelled') throw new FacadeError(409, 'M_UNKNOWN', `The job is already ${job.state}`);
-      await inStore(() => this.#context.store.updateJob(jobId, { state: 'cancelling', updatedAt: this.#now() }));
+      await fromStore(() => this.#context.store.updateJob(jobId, { state: 'cancelling', updatedAt: this.#now() }));
       await auditJobAction(this.#context, { action: 'job.cancel', jobId, admin: caller.userId, status: 200, requestId, details: { count: job.roomCount }, at: this.#now() });
       const running = this.#executions.get(jobId);
       // The answer already shows the pending rooms skipped.
@@ -124,7 +124,7 @@ export class JobRunner {
         if (!this.#tokens.has(jobId)) this.#tokens.set(jobId, caller.token);
         this.#launch({ ...job, state: 'cancelling' });
       }
-      return (await inStore(() => this.#context.store.getJob(jobId)))!;
+      return (await fromStore(() => this.#context.store.getJob(jobId)))!;
     });
   }
 
@@ -135,11 +135,11 @@ export class JobRunner {
       const stalledCancel = job.state === 'cancelling' && !this.#executions.has(jobId);
       if (job.state !== 'waiting' && !stalledCancel) throw new FacadeError(409, 'M_UNKNOWN', `Only a waiting job can be resumed; this one is ${job.state}`);
       const state = stalledCancel ? 'cancelling' : 'running';
-      await inStore(() => this.#context.store.updateJob(jobId, { state, error: null, updatedAt: this.#now() }));
+      await fromStore(() => this.#context.store.updateJob(jobId, { state, error: null, updatedAt: this.#now() }));
       this.#tokens.set(jobId, caller.token);
       await auditJobAction(this.#context, { action: 'job.resume', jobId, admin: caller.userId, status: 200, requestId, details: { count: job.roomCount }, at: this.#now() });
       this.#launch({ ...job, state });
-      return (await inStore(() => this.#context.store.getJob(jobId)))!;
+      return (await fromStore(() => this.#context.store.getJob(jobId)))!;
     });
   }
 
@@ -153,7 +153,7 @@ export class JobRunner {
   }
 
   async #existing(jobId: string): Promise<JobRecord> {
-    const job = await inStore(() => this.#context.store.getJob(jobId));
+    const job = await fromStore(() => this.#context.store.getJob(jobId));
     if (!job) throw new FacadeError(404, 'M_NOT_FOUND', `No job with ID '${jobId}'`);
     return job;
   }

@@ -2,22 +2,11 @@
 import { CHILD_STATES, type JobChildView, type JobSummaryView, type JobView } from '../../schemas/jobs.ts';
 import { FacadeError } from '../errors.ts';
 import type { FacadeContext } from '../pipeline/context.ts';
+import { fromStore } from '../pipeline/store-answer.ts';
 import type { JobChild, JobRecord } from '../store/store.ts';
 
 /** Failed children an answer lists under `errors`. */
 const ERRORS_SHOWN = 100;
-
-/**
- * Runs a store operation for a request: any failure (the database unavailable or failing) is the facade's
- * 503 — the store's own hook has already logged and counted it — and nothing else was done.
- */
-export async function inStore<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch {
-    throw new FacadeError(503, 'M_UNKNOWN', 'The facade store is unavailable');
-  }
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
@@ -61,21 +50,31 @@ export interface ChildrenPage {
 
 /** A job with one page of its children and its failed children's errors; 404 M_NOT_FOUND for an unknown ID. */
 export async function jobViewOf(context: FacadeContext, jobId: string, { limit = 1_000, afterPosition }: ChildrenPage = {}): Promise<JobView> {
-  const job = await inStore(() => context.store.getJob(jobId));
+  const job = await fromStore(() => context.store.getJob(jobId));
   if (!job) throw new FacadeError(404, 'M_NOT_FOUND', `No job with ID '${jobId}'`);
-  const [children, failed] = await inStore(() =>
+  const [children, failed] = await fromStore(() =>
     Promise.all([
       context.store.jobChildren(jobId, { limit: limit + 1, afterPosition }),
       context.store.jobChildren(jobId, { states: ['failed'], limit: ERRORS_SHOWN }),
     ]),
   );
   const page = children.slice(0, limit);
+  // Counts read a moment before the children may lag them by a state; a page holding every child is the truth.
+  const whole = afterPosition === undefined && children.length <= limit;
+  const counts = whole ? countByState(page) : job.counts;
   return {
-    ...jobSummaryOf(job),
+    ...jobSummaryOf({ ...job, counts }),
     errors: failed.map((child) => ({ position: child.position, room_id: child.roomId, error: child.error ?? 'failed' })),
     children: page.map(childOf),
     ...(children.length > limit ? { next_children_cursor: String(page.at(-1)!.position) } : {}),
   };
+}
+
+/** Children counted by state. */
+function countByState(children: readonly JobChild[]): JobRecord['counts'] {
+  const counts: JobRecord['counts'] = {};
+  for (const child of children) counts[child.state] = (counts[child.state] ?? 0) + 1;
+  return counts;
 }
 
 /** `<created_at>.<job id>` of the last job of a page: the keyset position the next page starts after. */
@@ -90,7 +89,7 @@ function positionOf(cursor: string): { createdAt: number; id: string } {
 /** One page of jobs, newest first, and the cursor of the next (older) page when there is one. */
 export async function jobListOf(context: FacadeContext, { limit, cursor }: { limit: number; cursor?: string }) {
   const before = cursor === undefined ? undefined : positionOf(cursor);
-  const jobs = await inStore(() => context.store.listJobs({ limit: limit + 1, before }));
+  const jobs = await fromStore(() => context.store.listJobs({ limit: limit + 1, before }));
   const page = jobs.slice(0, limit);
   return { jobs: page.map(jobSummaryOf), ...(jobs.length > limit ? { next_cursor: cursorOf(page.at(-1)!) } : {}) };
 }

@@ -53,6 +53,17 @@ describe('/_facade/openapi.json', () => {
     expect(documented.sort()).toEqual([...ownedOperations.map(([method, path]) => `${method} ${path}`), ...facadeOperations].sort());
   });
 
+  it('issue 11 fuzz finding: every facade API that validates a parameter or a body documents its 400', () => {
+    const facadePaths = Object.entries(document.paths).filter(([path]) => path.startsWith('/_facade/v1/'));
+    expect(facadePaths.length).toBeGreaterThan(0);
+    for (const [path, item] of facadePaths) {
+      for (const [method, op] of Object.entries(item)) {
+        if (op.parameters.length === 0 && !op.requestBody) continue;
+        expect(op.responses, `${method} ${path}`).toHaveProperty('400');
+      }
+    }
+  });
+
   it('gives every operation the bearer scheme, a 200 schema and the Matrix error for each error status', () => {
     expect(document.components.securitySchemes.accessToken).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(document.components.schemas.MatrixError).toMatchObject({ required: ['errcode', 'error'] });

@@ -5,7 +5,7 @@ import { FacadeError } from '../../errors.ts';
 import type { FacadeContext } from '../../pipeline/context.ts';
 import type { AuditEntry, AuditPosition, AuditQuery } from '../../store/store.ts';
 import { defineFacadeApi, type FacadeApi } from './declare.ts';
-import { fromStore } from './store-errors.ts';
+import { fromStore } from '../../pipeline/store-answer.ts';
 
 /** Rows read from the store per NDJSON chunk: one query per this many rows, each sent before the next is read. */
 export const NDJSON_PAGE_ROWS = 500;

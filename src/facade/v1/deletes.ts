@@ -5,7 +5,7 @@ import { FacadeError } from '../../errors.ts';
 import type { FacadeContext } from '../../pipeline/context.ts';
 import type { DeleteRecord } from '../../store/store.ts';
 import { defineFacadeApi, type FacadeApi } from './declare.ts';
-import { fromStore } from './store-errors.ts';
+import { fromStore } from '../../pipeline/store-answer.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -84,7 +84,7 @@ export function jobsApis(context: FacadeContext, jobs: JobRunner): FacadeApi[] {
         'then the job is `cancelled`. A job waiting for a token settles its rooms in flight with the caller’s token.',
       params: jobIdParams,
       response: jobView,
-      errors: [404, 409],
+      errors: [400, 404, 409],
       handle: async (c, { params, admin }) => {
         await jobs.cancel(params.job_id, admin, { requestId: recordOf(c.env.incoming)?.id });
         return c.json(await jobViewOf(context, params.job_id));
@@ -100,7 +100,7 @@ export function jobsApis(context: FacadeContext, jobs: JobRunner): FacadeApi[] {
         'may have reached Synapse are first checked with Synapse, never sent again.',
       params: jobIdParams,
       response: jobView,
-      errors: [404, 409],
+      errors: [400, 404, 409],
       handle: async (c, { params, admin }) => {
         await jobs.resume(params.job_id, admin, { requestId: recordOf(c.env.incoming)?.id });
         return c.json(await jobViewOf(context, params.job_id));
