@@ -1,7 +1,7 @@
 // The /_facade/v1 operations of the OpenAPI document, from their declarations (src/facade/v1/).
 import type { z } from 'zod';
 import type { FacadeApi, FacadeApiErrorStatus } from './v1/declare.ts';
-import { jsonSchemaOf, MATRIX_ERROR_REF, type JsonSchema, type OperationObject, type ParameterObject, type ResponseObject } from './openapi-schema.ts';
+import { jsonSchemaOf, MATRIX_ERROR_REF, requireLocalNewRoomUser, type JsonSchema, type OperationObject, type ParameterObject, type ResponseObject } from './openapi-schema.ts';
 
 /** What each error status means on a facade API. */
 const ERROR_DESCRIPTIONS: Readonly<Record<FacadeApiErrorStatus, string>> = {
@@ -32,7 +32,10 @@ function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): P
 }
 
 /** The operation of one declared facade API. */
-export function facadeApiOperation(api: FacadeApi): OperationObject {
+export function facadeApiOperation(api: FacadeApi, { serverName }: { serverName?: string } = {}): OperationObject {
+  const body = api.body ? jsonSchemaOf(api.body, 'input') : undefined;
+  // A delete job refuses every non-local new_room_user_id up front (src/jobs/plan.ts), as Synapse's v2 delete does.
+  if (body && serverName !== undefined) requireLocalNewRoomUser(body, serverName);
   const errors = [...new Set([...api.errors, ...ALWAYS])].sort();
   const success: ResponseObject = {
     description: api.ndjson ? `JSON; with ${api.ndjson.when}, newline-delimited JSON (one object per line)` : 'Success',
@@ -47,7 +50,7 @@ export function facadeApiOperation(api: FacadeApi): OperationObject {
     description: api.description,
     tags: [api.tag],
     parameters: [...parametersOf(api.params, 'path'), ...parametersOf(api.query, 'query')],
-    ...(api.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(api.body, 'input') } } } } : {}),
+    ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
     responses: {
       [String(api.status ?? 200)]: success,
       ...(api.alsoStatus ? { [String(api.alsoStatus)]: success } : {}),

@@ -53,3 +53,18 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSch
   return converted;
 }
 
+
+/** A text matched literally in a pattern shared by ECMA-262 and Python's `re`. */
+const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+
+/** A local user ID of `serverName`: Synapse's is_mine_id (the text after the first `:`) and UserID.from_string's `@`. */
+export const localUserPattern = (serverName: string) => `^@[^:]*:${escapeRegExp(serverName)}(?![\\s\\S])`;
+
+/** Gives every `new_room_user_id` property in `schema` (however deeply nested) the local-user pattern; edits in place. */
+export function requireLocalNewRoomUser(schema: unknown, serverName: string): void {
+  if (Array.isArray(schema)) return schema.forEach((item) => requireLocalNewRoomUser(item, serverName));
+  if (!schema || typeof schema !== 'object') return;
+  const properties = (schema as { properties?: Record<string, JsonSchema> }).properties;
+  if (properties?.new_room_user_id) properties.new_room_user_id = { ...properties.new_room_user_id, pattern: localUserPattern(serverName) };
+  for (const value of Object.values(schema)) requireLocalNewRoomUser(value, serverName);
+}

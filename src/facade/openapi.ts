@@ -8,7 +8,7 @@ import { rawInteger } from '../internal/exact-json.ts';
 import type { OwnedRoute } from '../pipeline/owned-route.ts';
 import { integerMaxima } from '../pipeline/synapse-crashes.ts';
 import { facadeApiOperation } from './openapi-facade-apis.ts';
-import { jsonSchemaOf, MATRIX_ERROR_REF, type JsonSchema, type OpenApiDocument, type OperationObject, type ParameterObject, type ResponseObject } from './openapi-schema.ts';
+import { jsonSchemaOf, localUserPattern, MATRIX_ERROR_REF, type JsonSchema, type OpenApiDocument, type OperationObject, type ParameterObject, type ResponseObject } from './openapi-schema.ts';
 import type { FacadeApi } from './v1/declare.ts';
 
 /** Where Synapse's admin API lives; route names are the path after it. */
@@ -127,7 +127,7 @@ function requestBody(route: OwnedRoute, { serverName }: DocumentOptions): Operat
   // Synapse's is_mine_id (the text after the first `:` is this server's name) and UserID.from_string's `@`.
   // Only a deployment that knows its server name can say so; without it the description does.
   if (serverName !== undefined && properties?.new_room_user_id && LOCAL_USER_ALWAYS_CHECKED.has(route.name)) {
-    properties.new_room_user_id = { ...properties.new_room_user_id, pattern: `^@[^:]*:${escapeRegExp(serverName)}(?![\\s\\S])` };
+    properties.new_room_user_id = { ...properties.new_room_user_id, pattern: localUserPattern(serverName) };
   }
   return { required: route.body === 'object', content: { 'application/json': { schema } } };
 }
@@ -170,8 +170,6 @@ export interface DocumentOptions {
   facadeApis?: readonly FacadeApi[];
 }
 
-/** A text matched literally in a pattern shared by ECMA-262 and Python's `re`. */
-const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 
 /** Builds the OpenAPI 3.1 document of `routes`; throws when a route cannot be described faithfully. */
 export function buildOpenApiDocument(routes: readonly OwnedRoute[], options: DocumentOptions = {}): OpenApiDocument {
@@ -183,7 +181,7 @@ export function buildOpenApiDocument(routes: readonly OwnedRoute[], options: Doc
   }
   const facadeTags = new Set<string>();
   for (const api of options.facadeApis ?? []) {
-    (paths[api.path] ??= {})[api.method] = facadeApiOperation(api);
+    (paths[api.path] ??= {})[api.method] = facadeApiOperation(api, options);
     facadeTags.add(api.tag);
   }
   return {

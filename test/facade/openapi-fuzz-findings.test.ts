@@ -5,6 +5,9 @@ import { ADMIN_PREFIX, buildOpenApiDocument } from '../../src/facade/openapi.ts'
 import type { OpenApiDocument, ParameterObject } from '../../src/facade/openapi-schema.ts';
 import { ownedRoutes } from '../../src/routes/owned-routes.ts';
 import { synapseCrashes } from '../../src/pipeline/synapse-crashes.ts';
+import { z } from 'zod';
+import { jobCreateBody } from '../../schemas/jobs.ts';
+import { defineFacadeApi } from '../../src/facade/v1/declare.ts';
 
 /** The document as served: JSON text (raw JSON numbers written exactly), parsed back by a client. */
 const served = (options?: Parameters<typeof buildOpenApiDocument>[1]) => JSON.stringify(buildOpenApiDocument(ownedRoutes, options));
@@ -74,6 +77,31 @@ describe('issue 10 #6: OpenAPI gaps — new_room_user_id must be a local user', 
   it('without a configured server name, no pattern is invented', () => {
     const document = JSON.parse(served()) as OpenApiDocument;
     expect(deleteBody(document, 'v2').properties.new_room_user_id!.pattern).toBeUndefined();
+  });
+});
+
+describe('issue 11 fuzz finding: a delete job refuses a non-local new_room_user_id in its dry run', () => {
+  const jobOptions = (document: OpenApiDocument) => {
+    const body = document.paths['/_facade/v1/jobs']!.post!.requestBody!.content['application/json'].schema;
+    const found = JSON.stringify(body).match(/"new_room_user_id":(\{[^}]*\})/);
+    return found ? (JSON.parse(found[1]!) as { pattern?: string }) : undefined;
+  };
+  const facadeApis = [
+    defineFacadeApi({ method: 'post', path: '/_facade/v1/jobs', tag: 't', summary: 's', description: 'd', body: jobCreateBody, response: z.object({}), errors: [400], handle: (c) => c.json({}) }),
+  ];
+
+  it('with a server name, the job options carry the local-user pattern the v2 delete has', () => {
+    const document = JSON.parse(JSON.stringify(buildOpenApiDocument(ownedRoutes, { serverName: 'hs.example', facadeApis }))) as OpenApiDocument;
+    const pattern = new RegExp(jobOptions(document)!.pattern!);
+    expect(pattern.test('@admin:hs.example')).toBe(true);
+    for (const id of ['', '@admin:other.example', 'admin:hs.example']) expect(pattern.test(id)).toBe(false);
+    expect(jobOptions(document)!.pattern).toBe(deleteBody(document, 'v2').properties.new_room_user_id!.pattern);
+  });
+
+  it('without one, no pattern is invented', () => {
+    const document = JSON.parse(JSON.stringify(buildOpenApiDocument(ownedRoutes, { facadeApis }))) as OpenApiDocument;
+    expect(jobOptions(document)).toBeDefined();
+    expect(jobOptions(document)!.pattern).toBeUndefined();
   });
 });
 
