@@ -26,7 +26,10 @@ export interface FuzzSummary {
   errors: string[];
   /** DELETEs hooks.py sent to a victim instead of a seeded room, or of a room deleted already. */
   deleteGuardRewrites: number;
-  /** Failures hooks.py dropped as Synapse's state-dependent 400s to well-formed requests, by operation and text. */
+  /**
+   * Failures hooks.py dropped, by operation and text: Synapse's state-dependent 400s to well-formed requests, and
+   * the facade's refusals of cursors and confirm tokens it did not mint.
+   */
   stateRefusals: Record<string, number>;
   /** Node process warnings the facade printed during the run: reported for a human, not counted as failures. */
   facadeWarnings: string[];
@@ -97,7 +100,8 @@ export function formatSummary(summary: FuzzSummary): string[] {
     `fuzz: ${summary.deleteGuardRewrites} DELETEs redirected to victim rooms (scripts/fuzz/hooks.py)`,
   ];
   for (const [refusal, count] of Object.entries(summary.stateRefusals)) {
-    lines.push(`fuzz: not counted, Synapse's state-dependent 400 (${count}×): ${refusal}`);
+    const whose = refusal.includes(' /_facade/') ? 'a cursor or confirm token the facade did not mint' : "Synapse's state-dependent 400";
+    lines.push(`fuzz: not counted, ${whose} (${count}×): ${refusal}`);
   }
   for (const { operation, checks } of summary.operations) {
     const neverRan = Object.entries(checks).filter(([, counts]) => counts.runs === 0).map(([check]) => check);
