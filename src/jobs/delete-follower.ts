@@ -60,18 +60,25 @@ async function poll(context: FacadeContext, record: DeleteRecord): Promise<PollR
   return after?.status === record.status ? 'unchanged' : 'progress';
 }
 
+/** Options of the follower. */
+export interface FollowerOptions {
+  /** Whether a running job already follows this delete itself (then the follower leaves it alone). */
+  followedElsewhere?: (record: DeleteRecord) => boolean;
+}
+
 /**
  * Starts the follower: every DELETE_FOLLOW_INTERVAL_MS it walks the store's unfinished v2 deletes, oldest
- * first, one request at a time with at least FOLLOWER_MIN_GAP_MS between requests. A store or Synapse that
- * fails costs one pass, not the loop.
+ * first, one request at a time with at least FOLLOWER_MIN_GAP_MS between requests, skipping those a running
+ * job follows. A store or Synapse that fails costs one pass, not the loop.
  */
-export function startDeleteFollower(context: FacadeContext): BackgroundTask & { wake(): void } {
+export function startDeleteFollower(context: FacadeContext, { followedElsewhere = () => false }: FollowerOptions = {}): BackgroundTask & { wake(): void } {
   const { deleteFollowIntervalMs: intervalMs } = context.config;
   return everyInterval(
     async (stopping) => {
       if (!context.store.available) return;
       for (const record of await context.store.unfinishedDeletes('v2')) {
         if (stopping.aborted) return;
+        if (followedElsewhere(record)) continue;
         let result: PollResult;
         try {
           result = await poll(context, record);

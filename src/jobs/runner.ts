@@ -58,6 +58,11 @@ export class JobRunner {
     return this.#executions.size;
   }
 
+  /** Whether this facade is running job `jobId` now. */
+  isRunning(jobId: string): boolean {
+    return this.#executions.has(jobId);
+  }
+
   /**
    * Resumes every unfinished job once the store is open: with FACADE_ADMIN_TOKEN when set, else the job waits
    * for POST …/resume. Children left `sending` are reconciled by asking Synapse, never resent.

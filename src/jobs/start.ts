@@ -17,6 +17,7 @@ export interface BackgroundWork {
 export function startBackgroundWork(context: FacadeContext): BackgroundWork {
   const jobs = new JobRunner(context);
   void jobs.start();
-  const follower = startDeleteFollower(context);
+  // A job follows its own deletes (and records them); the follower takes the rest, and a job's once it stops.
+  const follower = startDeleteFollower(context, { followedElsewhere: (record) => record.jobId != null && jobs.isRunning(record.jobId) });
   return { tasks: [startAuditPruner(context), follower, { name: 'jobs', stop: () => jobs.stop() }], jobs };
 }

@@ -49,6 +49,9 @@ describe('a delete job', () => {
       expect(record).toMatchObject({ deleteId: deleteIds[index], api: 'v2', jobId: started.job_id, admin: ADMIN_USER_ID, status: 'complete' });
       expect(record!.history.map((seen) => seen.status)).toContain('complete');
     }
+    // The job follows its own deletes: the delete follower (a pass every 20 ms here) never asked Synapse about them.
+    const followerPolls = (await facade.context.metrics.deletesFollowed.get()).values.reduce((sum, { value }) => sum + value, 0);
+    expect(followerPolls).toBe(0);
     const rows = await facade.context.store.listAudit({ action: 'room.delete', limit: 10 });
     expect(rows.filter((row) => row.details.job_id === started.job_id).map((row) => row.details.delete_id).sort()).toEqual([...deleteIds].sort());
   });
