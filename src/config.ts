@@ -85,6 +85,15 @@ export const configSchema = z.object({
     .optional(),
   /** DELETE_FOLLOW_INTERVAL_MS: pause between the follower's polls of unfinished v2 room deletes. Default 5000. */
   deleteFollowIntervalMs: positiveMs.default(5_000),
+  /** INDEX_REFRESH_MS: pause between two sweeps of the room and destination index. Default 60000. */
+  indexRefreshMs: positiveMs.default(60_000),
+  /**
+   * INDEX_MAX_UPSTREAM_SHARE: the most of the wall time a sweep spends waiting for Synapse (0 < share ≤ 1); after
+   * each page it pauses long enough to stay under it. Default 0.1.
+   */
+  indexMaxUpstreamShare: z.coerce.number().gt(0).max(1).default(0.1),
+  /** INDEX_PAGE_SIZE: rows a sweep asks Synapse for per page (its lists have no maximum). Default 1000. */
+  indexPageSize: z.coerce.number().int().min(1).max(10_000).default(1_000),
   /** LOG_LEVEL: fatal, error, warn, info, debug or silent. Default info. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   /**
@@ -129,6 +138,9 @@ const envNames: Record<keyof Config, string> = {
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',
   facadeAdminToken: 'FACADE_ADMIN_TOKEN',
   deleteFollowIntervalMs: 'DELETE_FOLLOW_INTERVAL_MS',
+  indexRefreshMs: 'INDEX_REFRESH_MS',
+  indexMaxUpstreamShare: 'INDEX_MAX_UPSTREAM_SHARE',
+  indexPageSize: 'INDEX_PAGE_SIZE',
 };
 
 /** Thrown when the environment has bad values; its message has one line per bad variable. */

@@ -22,7 +22,7 @@ import { answerClientError, hostHeaderProblem, rejectRequest } from './http-laye
 import { JSON_HEADERS } from './pipeline/respond.ts';
 import { openStore } from './store/open-store.ts';
 import { startBackgroundWork } from './jobs/start.ts';
-import type { BackgroundTask } from './jobs/background.ts';
+import type { BackgroundTask } from './internal/background.ts';
 import type { JobRunner } from './jobs/runner.ts';
 
 /** A running facade. */

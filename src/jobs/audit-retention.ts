@@ -1,6 +1,6 @@
 // Keeps the audit trail to AUDIT_RETENTION_DAYS: older rows are deleted in the background, in small batches.
 import type { FacadeContext } from '../pipeline/context.ts';
-import { everyInterval, type BackgroundTask } from './background.ts';
+import { everyInterval, type BackgroundTask } from '../internal/background.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -8,7 +8,7 @@ import { jsonBytes } from '../internal/json-bytes.ts';
 import { createGateLookup } from '../pipeline/probe.ts';
 import { isTokenRefusalStatus } from '../protection/admin-gate.ts';
 import type { DeleteRecord } from '../store/store.ts';
-import { everyInterval, pause, type BackgroundTask } from './background.ts';
+import { everyInterval, pause, type BackgroundTask } from '../internal/background.ts';
 import { deleteTask } from '../../schemas/delete-status.ts';
 
 /** Shortest pause between two of the follower's requests, milliseconds: it never competes with admins. */

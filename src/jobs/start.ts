@@ -1,6 +1,6 @@
 // Starts the facade's background work once it serves requests: each loop is stopped on shutdown, before the store closes.
 import type { FacadeContext } from '../pipeline/context.ts';
-import type { BackgroundTask } from './background.ts';
+import type { BackgroundTask } from '../internal/background.ts';
 import { JobRunner } from './runner.ts';
 import { startDeleteFollower } from './delete-follower.ts';
 import { startAuditPruner } from './audit-retention.ts';

@@ -20,6 +20,14 @@ const OPERATIONS = [
   'updateJob',
   'jobChildren',
   'updateJobChild',
+  'upsertIndexed',
+  'finishIndexSweep',
+  'lastIndexSweep',
+  'queryIndex',
+  'countIndex',
+  'indexSummary',
+  'setRoomBlocked',
+  'removeIndexed',
   'secret',
 ] as const satisfies ReadonlyArray<Exclude<keyof Store, 'kind' | 'close'>>;
 

@@ -1,5 +1,7 @@
 // The store's queries, written once in portable SQL over a SqlExecutor (SQLite now, PostgreSQL next).
 import { randomBytes } from 'node:crypto';
+import { IndexQueries } from './index-store.ts';
+import type { IndexKind } from './index-fields.ts';
 import type { SqlExecutor, SqlValue } from './internal/executor.ts';
 import type {
   AuditEntry,
@@ -10,6 +12,12 @@ import type {
   DeleteProgressNote,
   DeleteRecord,
   DeleteStart,
+  IndexedItemInput,
+  IndexedRow,
+  IndexFilter,
+  IndexQuery,
+  IndexSummary,
+  SweepRecord,
   JobChild,
   JobChildPatch,
   JobPatch,
@@ -97,10 +105,44 @@ const CHILD_COLUMNS = { state: 'state', sentAt: 'sent_at', deleteId: 'delete_id'
 export class SqlStore implements Store {
   readonly kind: string;
   readonly #sql: SqlExecutor;
+  readonly #index: IndexQueries;
 
   constructor(kind: string, sql: SqlExecutor) {
     this.kind = kind;
     this.#sql = sql;
+    this.#index = new IndexQueries(sql);
+  }
+
+  upsertIndexed(kind: IndexKind, items: readonly IndexedItemInput[], seenAt: number): Promise<void> {
+    return this.#index.upsert(kind, items, seenAt);
+  }
+
+  finishIndexSweep(sweep: Omit<SweepRecord, 'removed'>): Promise<SweepRecord> {
+    return this.#index.finishSweep(sweep);
+  }
+
+  lastIndexSweep(kind: IndexKind): Promise<SweepRecord | undefined> {
+    return this.#index.lastSweep(kind);
+  }
+
+  queryIndex(query: IndexQuery): Promise<IndexedRow[]> {
+    return this.#index.query(query);
+  }
+
+  countIndex(kind: IndexKind, filter: IndexFilter): Promise<number> {
+    return this.#index.count(kind, filter);
+  }
+
+  indexSummary(): Promise<IndexSummary> {
+    return this.#index.summary();
+  }
+
+  setRoomBlocked(roomId: string, blocked: boolean | null): Promise<void> {
+    return this.#index.setBlocked(roomId, blocked);
+  }
+
+  removeIndexed(kind: IndexKind, key: string): Promise<void> {
+    return this.#index.remove(kind, key);
   }
 
   async appendAudit(entry: AuditEntryInput): Promise<void> {

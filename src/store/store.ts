@@ -1,5 +1,6 @@
 // The facade's durable store: what it must keep across restarts (audit trail, room deletions, bulk jobs),
 // behind one narrow interface so the embedded SQLite and a PostgreSQL implementation answer alike.
+import type { IndexKind } from './index-fields.ts';
 
 /** Who did something: a verified admin's user ID, or a fingerprint of an unverified token (never the token). */
 export type Actor = { user_id: string } | { token_fingerprint: string };
@@ -141,6 +142,77 @@ export type JobChildPatch = Partial<Pick<JobChild, 'state' | 'sentAt' | 'deleteI
 /** Fields a job update may set. */
 export type JobPatch = Partial<Pick<JobRecord, 'state' | 'finishedAt' | 'error'>> & { updatedAt: number };
 
+/** The two indexes: Synapse's room list and destinations list, as the facade last saw them. */
+export type { IndexKind };
+
+/** A list item as Synapse sent it (normalised), under its key (room ID or destination). */
+export interface IndexedItemInput {
+  key: string;
+  item: Record<string, unknown>;
+}
+
+/** Filters of an index query, combined with AND; field names are the list's own. */
+export interface IndexFilter {
+  /** Substring of the search text, already normalised (normaliseSearch). */
+  q?: string;
+  /** Field equals value (booleans as booleans). */
+  equals?: Readonly<Record<string, string | number | boolean>>;
+  /** Field present (true) or absent/null (false). */
+  present?: Readonly<Record<string, boolean>>;
+  /** Inclusive bounds of integer fields. */
+  ranges?: Readonly<Record<string, { min?: number; max?: number }>>;
+  /** Rooms only: the facade's knowledge of the block flag (true, false; unknown rooms match neither). */
+  blocked?: boolean;
+}
+
+/** A position in an index order: the sort value of a row and its key. */
+export interface IndexPosition {
+  value: string | number | null;
+  key: string;
+}
+
+/** One page of an index: sorted by a field (or `first_seen`, or the key), NULLs always last, ties by key. */
+export interface IndexQuery {
+  kind: IndexKind;
+  filter: IndexFilter;
+  orderBy: string;
+  descending: boolean;
+  /** Rows after this position (the next page)… */
+  after?: IndexPosition;
+  /** …or the rows just before it (the previous page), answered in the page's own order. */
+  before?: IndexPosition;
+  limit: number;
+}
+
+/** A row of an index. */
+export interface IndexedRow {
+  key: string;
+  item: Record<string, unknown>;
+  firstSeen: number;
+  lastSeen: number;
+  /** Rooms: blocked as far as the facade knows (its own block calls), null when unknown. */
+  blocked: boolean | null;
+}
+
+/** One sweep of an index. */
+export interface SweepRecord {
+  kind: IndexKind;
+  startedAt: number;
+  finishedAt: number;
+  /** Every page read to the end (only a complete sweep removes rows). */
+  complete: boolean;
+  upstreamRequests: number;
+  rows: number;
+  /** Rows removed after missing from two consecutive complete sweeps. */
+  removed: number;
+}
+
+/** Figures of both indexes. */
+export interface IndexSummary {
+  rooms: { total: number; byVersion: Record<string, number>; encrypted: number; public: number; spaces: number; empty: number };
+  destinations: { total: number; failing: number; oldestFailureTs: number | null };
+}
+
 /** The store every durable feature uses. Every method may reject (the database is down): callers decide what that costs. */
 export interface Store {
   /** `sqlite` or `postgres`, for logs and /_facade/v1 answers. */
@@ -171,6 +243,20 @@ export interface Store {
   /** In list order; `states` keeps only children in those states. */
   jobChildren(id: string, query?: { states?: readonly ChildState[]; limit?: number; afterPosition?: number }): Promise<JobChild[]>;
   updateJobChild(jobId: string, position: number, patch: JobChildPatch): Promise<void>;
+
+  /** Inserts or refreshes index rows seen at `seenAt` (first_seen kept, last_seen set, missed count reset). */
+  upsertIndexed(kind: IndexKind, items: readonly IndexedItemInput[], seenAt: number): Promise<void>;
+  /** Records a sweep; a complete one counts a miss for every row it did not see and removes rows missed twice. */
+  finishIndexSweep(sweep: Omit<SweepRecord, 'removed'>): Promise<SweepRecord>;
+  /** The newest complete sweep of an index. */
+  lastIndexSweep(kind: IndexKind): Promise<SweepRecord | undefined>;
+  queryIndex(query: IndexQuery): Promise<IndexedRow[]>;
+  countIndex(kind: IndexKind, filter: IndexFilter): Promise<number>;
+  indexSummary(): Promise<IndexSummary>;
+  /** A block or unblock through the facade; null forgets what was known. */
+  setRoomBlocked(roomId: string, blocked: boolean | null): Promise<void>;
+  /** A row known gone (a room deleted through the facade). */
+  removeIndexed(kind: IndexKind, key: string): Promise<void>;
 
   /** A random secret kept in the store (created on first use), e.g. the key of confirm tokens. */
   secret(name: string): Promise<Buffer>;

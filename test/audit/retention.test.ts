@@ -1,7 +1,7 @@
 // AUDIT_RETENTION_DAYS: the pruner deletes rows older than the retention, in batches, and nothing newer.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pruneAudit, startAuditPruner } from '../../src/jobs/audit-retention.ts';
-import type { BackgroundTask } from '../../src/jobs/background.ts';
+import type { BackgroundTask } from '../../src/internal/background.ts';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { FAKE_UPSTREAM, startTestFacade, type TestFacade } from '../support/facade.ts';
 import { row, storedRows, until } from './support.ts';

@@ -43,8 +43,8 @@ const versions = (file: string) => new DatabaseSync(file).prepare('SELECT versio
 describe('migrations', () => {
   it('creates every table from an empty directory, one version row per migration', async () => {
     store = await openSqliteStore(join(dataDir, 'nested'));
-    expect(versions(join(dataDir, 'nested', SQLITE_FILE))).toEqual([1, 2, 3]);
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(versions(join(dataDir, 'nested', SQLITE_FILE))).toEqual([1, 2, 3, 4]);
+    expect(SCHEMA_VERSION).toBe(4);
     await store.appendAudit(auditRow(1));
     expect(await store.listAudit({ limit: 10 })).toHaveLength(1);
   });
@@ -56,9 +56,10 @@ describe('migrations', () => {
     await expect(old.createJob({ id: 'j', action: 'block', options: {}, admin: '@a:hs', concurrency: 1, paceMs: 0, createdAt: 1, listHash: 'h', rooms: ['!a:hs'] })).rejects.toThrow(/no such table: jobs/);
     await old.close();
     expect(versions(join(dataDir, SQLITE_FILE))).toEqual([1, 2]);
+    // (the next open upgrades it to the newest version)
 
     store = await openSqliteStore(dataDir);
-    expect(versions(join(dataDir, SQLITE_FILE))).toEqual([1, 2, 3]);
+    expect(versions(join(dataDir, SQLITE_FILE))).toEqual([1, 2, 3, 4]);
     expect((await store.listAudit({ limit: 10 })).map((row) => row.requestId)).toEqual(['req-5']);
     expect((await store.getDelete('abc'))?.flags).toEqual({ purge: true });
     await store.createJob({ id: 'j', action: 'block', options: {}, admin: '@a:hs', concurrency: 1, paceMs: 0, createdAt: 1, listHash: 'h', rooms: ['!a:hs'] });
@@ -76,7 +77,7 @@ describe('migrations', () => {
   it('reopening changes nothing', async () => {
     (await openSqliteStore(dataDir)).close();
     store = await openSqliteStore(dataDir);
-    expect(versions(join(dataDir, SQLITE_FILE))).toEqual([1, 2, 3]);
+    expect(versions(join(dataDir, SQLITE_FILE))).toEqual([1, 2, 3, 4]);
   });
 });
 

@@ -2,7 +2,7 @@
 // first), worked on by `concurrency` slots, each pausing `pace_ms` after every child it sent.
 import type { FacadeContext } from '../../pipeline/context.ts';
 import type { JobChild, JobRecord } from '../../store/store.ts';
-import { pause } from '../background.ts';
+import { pause } from '../../internal/background.ts';
 import { workOnChild } from '../children.ts';
 import type { ChildRun, Halt } from './child-run.ts';
 

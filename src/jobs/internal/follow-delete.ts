@@ -6,7 +6,7 @@ import { FINAL_DELETE_STATUSES, noteDeleteStatuses, recordDeleteSent } from '../
 import { encodePathSegment } from '../../internal/path.ts';
 import { normaliseDeleteTask } from '../../normalise/delete-task.ts';
 import type { JobChild } from '../../store/store.ts';
-import { pause } from '../background.ts';
+import { pause } from '../../internal/background.ts';
 import { finishChild, type ChildOutcome, type ChildRun } from './child-run.ts';
 import { askSynapse, tokenRefused } from './synapse-calls.ts';
 

@@ -4,7 +4,7 @@ import { deleteTask } from '../../../schemas/delete-status.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import { normaliseDeleteTask } from '../../normalise/delete-task.ts';
 import type { JobChild } from '../../store/store.ts';
-import { pause } from '../background.ts';
+import { pause } from '../../internal/background.ts';
 import { finishChild, type ChildOutcome, type ChildRun } from './child-run.ts';
 import { followNewDelete } from './follow-delete.ts';
 import { askSynapse, synapseError, tokenRefused, type Answered, type ReadOutcome } from './synapse-calls.ts';

@@ -1,5 +1,5 @@
-// Background loops of the facade (audit pruning, the delete follower, bulk jobs): one pass at a time,
-// a pause between passes, stopped cleanly on shutdown.
+// Background loops of the facade (audit pruning, the delete follower, bulk jobs, index sweeps): one pass at a
+// time, a pause between passes, stopped cleanly on shutdown.
 import type { Logger } from '../log.ts';
 
 /** Something the facade runs beside its requests, stopped before the store closes. */

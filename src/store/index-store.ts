@@ -1,0 +1,212 @@
+// The index's queries in portable SQL: rows refreshed by sweeps, filtered and sorted pages by keyset, counts and
+// the summary figures. Used by SqlStore; one instance per executor.
+import { INDEXES, normaliseSearch, searchTextOf, type IndexField, type IndexKind } from './index-fields.ts';
+import type { SqlExecutor, SqlValue } from './internal/executor.ts';
+import { after, orderBy, reversed, type SortKey } from './internal/keyset.ts';
+import type { IndexedItemInput, IndexedRow, IndexFilter, IndexQuery, IndexSummary, SweepRecord } from './store.ts';
+
+/** Rows written per statement by a sweep page. */
+const UPSERT_CHUNK = 100;
+
+type Row = Record<string, unknown>;
+
+/** The stored value of a field: booleans as 0/1, anything not of the field's type as NULL. */
+function columnValue(field: IndexField, value: unknown): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (field.type === 'boolean') return typeof value === 'boolean' ? (value ? 1 : 0) : typeof value === 'number' ? (value ? 1 : 0) : null;
+  if (field.type === 'integer') return typeof value === 'number' || typeof value === 'bigint' ? value : null;
+  return typeof value === 'string' ? value : null;
+}
+
+const fieldOf = (kind: IndexKind, name: string): IndexField | undefined => INDEXES[kind].fields.find((field) => field.name === name);
+
+/** The column a query may sort or filter by: a field, `first_seen`, `last_seen` or the key; throws otherwise. */
+function columnOf(kind: IndexKind, name: string): string {
+  const { key } = INDEXES[kind];
+  if (name === key || name === 'first_seen' || name === 'last_seen' || fieldOf(kind, name)) return name;
+  throw new Error(`index ${kind} has no field ${name}`);
+}
+
+/** LIKE pattern of a substring, with `\` escaping LIKE's own wildcards. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+
+/** The WHERE clause of a filter. */
+function whereOf(kind: IndexKind, filter: IndexFilter): { sql: string; values: SqlValue[] } {
+  const parts: string[] = [];
+  const values: SqlValue[] = [];
+  const add = (sql: string, ...params: SqlValue[]) => {
+    parts.push(sql);
+    values.push(...params);
+  };
+  if (filter.q !== undefined && filter.q !== '') {
+    parts.push("search_text LIKE ? ESCAPE '\\'");
+    values.push(containing(normaliseSearch(filter.q)));
+  }
+  for (const [name, value] of Object.entries(filter.equals ?? {})) {
+    parts.push(`${columnOf(kind, name)} = ?`);
+    values.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
+  }
+  for (const [name, present] of Object.entries(filter.present ?? {})) parts.push(`${columnOf(kind, name)} IS ${present ? 'NOT NULL' : 'NULL'}`);
+  for (const [name, { min, max }] of Object.entries(filter.ranges ?? {})) {
+    const column = columnOf(kind, name);
+    if (min !== undefined) add(`${column} >= ?`, min);
+    if (max !== undefined) add(`${column} <= ?`, max);
+  }
+  if (filter.blocked !== undefined && kind === 'rooms') add('blocked = ?', filter.blocked ? 1 : 0);
+  return { sql: parts.length ? parts.join(' AND ') : '1 = 1', values };
+}
+
+function rowOf(kind: IndexKind, row: Row): IndexedRow {
+  return {
+    key: String(row[INDEXES[kind].key]),
+    item: JSON.parse(String(row.item)) as Record<string, unknown>,
+    firstSeen: Number(row.first_seen),
+    lastSeen: Number(row.last_seen),
+    blocked: row.blocked === undefined || row.blocked === null ? null : Number(row.blocked) === 1,
+  };
+}
+
+/** The index operations of a SqlStore. */
+export class IndexQueries {
+  readonly #sql: SqlExecutor;
+
+  constructor(sql: SqlExecutor) {
+    this.#sql = sql;
+  }
+
+  async upsert(kind: IndexKind, items: readonly IndexedItemInput[], seenAt: number): Promise<void> {
+    const { table, key, fields } = INDEXES[kind];
+    const columns = [key, ...fields.map((field) => field.name), 'item', 'search_text', 'first_seen', 'last_seen', 'missed_sweeps'];
+    const refreshed = [...fields.map((field) => field.name), 'item', 'search_text', 'last_seen', 'missed_sweeps'];
+    const placeholders = `(${columns.map(() => '?').join(', ')})`;
+    await this.#sql.transaction(async (tx) => {
+      for (let start = 0; start < items.length; start += UPSERT_CHUNK) {
+        const chunk = items.slice(start, start + UPSERT_CHUNK);
+        const values = chunk.flatMap(({ key: value, item }): SqlValue[] => [
+          value,
+          ...fields.map((field) => columnValue(field, item[field.name])),
+          JSON.stringify(item),
+          searchTextOf(kind, value, item),
+          seenAt,
+          seenAt,
+          0,
+        ]);
+        await tx.run(
+          `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => placeholders).join(', ')} ` +
+            `ON CONFLICT (${key}) DO UPDATE SET ${refreshed.map((column) => `${column} = excluded.${column}`).join(', ')}`,
+          values,
+        );
+      }
+    });
+  }
+
+  async finishSweep(sweep: Omit<SweepRecord, 'removed'>): Promise<SweepRecord> {
+    const { table } = INDEXES[sweep.kind];
+    return this.#sql.transaction(async (tx) => {
+      let removed = 0;
+      if (sweep.complete) {
+        await tx.run(`UPDATE ${table} SET missed_sweeps = missed_sweeps + 1 WHERE last_seen < ?`, [sweep.startedAt]);
+        removed = (await tx.run(`DELETE FROM ${table} WHERE missed_sweeps >= 2`)).changes;
+      }
+      await tx.run('INSERT INTO index_sweeps (kind, started_at, finished_at, complete, upstream_requests, row_count, removed) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        sweep.kind,
+        sweep.startedAt,
+        sweep.finishedAt,
+        sweep.complete ? 1 : 0,
+        sweep.upstreamRequests,
+        sweep.rows,
+        removed,
+      ]);
+      return { ...sweep, removed };
+    });
+  }
+
+  async lastSweep(kind: IndexKind): Promise<SweepRecord | undefined> {
+    const row = await this.#sql.get<Row>('SELECT * FROM index_sweeps WHERE kind = ? AND complete = 1 ORDER BY finished_at DESC, id DESC LIMIT 1', [kind]);
+    if (!row) return undefined;
+    return {
+      kind,
+      startedAt: Number(row.started_at),
+      finishedAt: Number(row.finished_at),
+      complete: true,
+      upstreamRequests: Number(row.upstream_requests),
+      rows: Number(row.row_count),
+      removed: Number(row.removed),
+    };
+  }
+
+  async query({ kind, filter, orderBy: field, descending, after: afterPosition, before, limit }: IndexQuery): Promise<IndexedRow[]> {
+    const { table, key } = INDEXES[kind];
+    const sortColumn = columnOf(kind, field);
+    // NULLs last in both directions, ties by the key in the same direction: one order whatever database Synapse uses.
+    const forward: SortKey[] = [
+      ...(sortColumn === key ? [] : [{ column: sortColumn, descending, nullsLast: true }]),
+      { column: key, descending, nullsLast: true },
+    ];
+    const keys = before ? reversed(forward) : forward;
+    const where = whereOf(kind, filter);
+    const position = afterPosition ?? before;
+    const seek = position ? after(keys, sortColumn === key ? [position.key] : [position.value, position.key]) : undefined;
+    const rows = await this.#sql.all<Row>(
+      `SELECT * FROM ${table} WHERE ${where.sql}${seek ? ` AND ${seek.sql}` : ''} ORDER BY ${orderBy(keys)} LIMIT ?`,
+      [...where.values, ...(seek?.values ?? []), limit],
+    );
+    const page = rows.map((row) => rowOf(kind, row));
+    return before ? page.reverse() : page;
+  }
+
+  async count(kind: IndexKind, filter: IndexFilter): Promise<number> {
+    const where = whereOf(kind, filter);
+    const row = await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${INDEXES[kind].table} WHERE ${where.sql}`, where.values);
+    return Number(row?.n ?? 0);
+  }
+
+  /** The value a row sorts by, for a cursor: the stored column (booleans 0/1), null when absent. */
+  static sortValue(kind: IndexKind, field: string, row: IndexedRow): string | number | null {
+    if (field === INDEXES[kind].key) return row.key;
+    if (field === 'first_seen') return row.firstSeen;
+    if (field === 'last_seen') return row.lastSeen;
+    const declared = fieldOf(kind, field);
+    const value = declared ? columnValue(declared, row.item[field]) : null;
+    return typeof value === 'bigint' ? Number(value) : value;
+  }
+
+  async summary(): Promise<IndexSummary> {
+    const rooms = await this.#sql.get<Row>(
+      'SELECT COUNT(*) AS total, ' +
+        'SUM(CASE WHEN encryption IS NOT NULL THEN 1 ELSE 0 END) AS encrypted, ' +
+        'SUM(CASE WHEN public = 1 THEN 1 ELSE 0 END) AS public_rooms, ' +
+        "SUM(CASE WHEN room_type = 'm.space' THEN 1 ELSE 0 END) AS spaces, " +
+        'SUM(CASE WHEN joined_local_members = 0 THEN 1 ELSE 0 END) AS empty_rooms FROM index_rooms',
+    );
+    const versions = await this.#sql.all<Row>('SELECT version, COUNT(*) AS n FROM index_rooms GROUP BY version ORDER BY version');
+    const destinations = await this.#sql.get<Row>(
+      'SELECT COUNT(*) AS total, SUM(CASE WHEN failure_ts IS NOT NULL THEN 1 ELSE 0 END) AS failing, MIN(failure_ts) AS oldest FROM index_destinations',
+    );
+    const n = (value: unknown) => Number(value ?? 0);
+    return {
+      rooms: {
+        total: n(rooms?.total),
+        byVersion: Object.fromEntries(versions.map((row) => [row.version === null ? 'unknown' : String(row.version), n(row.n)])),
+        encrypted: n(rooms?.encrypted),
+        public: n(rooms?.public_rooms),
+        spaces: n(rooms?.spaces),
+        empty: n(rooms?.empty_rooms),
+      },
+      destinations: {
+        total: n(destinations?.total),
+        failing: n(destinations?.failing),
+        oldestFailureTs: destinations?.oldest === null || destinations?.oldest === undefined ? null : Number(destinations.oldest),
+      },
+    };
+  }
+
+  async setBlocked(roomId: string, blocked: boolean | null): Promise<void> {
+    await this.#sql.run('UPDATE index_rooms SET blocked = ? WHERE room_id = ?', [blocked === null ? null : blocked ? 1 : 0, roomId]);
+  }
+
+  async remove(kind: IndexKind, key: string): Promise<void> {
+    const { table, key: column } = INDEXES[kind];
+    await this.#sql.run(`DELETE FROM ${table} WHERE ${column} = ?`, [key]);
+  }
+}
