@@ -50,11 +50,11 @@ export const TRACKING_COLUMNS = ['first_seen', 'last_seen'] as const;
 
 /**
  * The text `q` is matched against: the key and the searched fields, lower-cased the Unicode way
- * (`toLowerCase` after NFKC), so `É`, `ß`-free case folds and full-width letters match alike on every database.
+ * (`toLowerCase` after NFKC) and joined by U+001F (SQLite reads text only up to a NUL), so accented and full-width letters match alike on every database.
  */
 export function searchTextOf(kind: IndexKind, key: string, item: Readonly<Record<string, unknown>>): string {
   const parts = [key, ...INDEXES[kind].searched.map((name) => item[name])].filter((part): part is string => typeof part === 'string');
-  return normaliseSearch(parts.join('\u0000'));
+  return normaliseSearch(parts.join('\u001f'));
 }
 
 /** How a search text and a `q` are normalised before comparing. */
