@@ -52,6 +52,13 @@ export interface MockSynapseOptions {
   clock?: () => number;
   /** How long a v2 delete stays scheduled, then active; default 500 ms then 2000 ms. */
   deleteTaskTiming?: DeleteTaskTiming;
+  /**
+   * Rooms in all; default 164 (the default data set, which a larger count keeps unchanged and adds generated rooms
+   * to). 100,000 rooms start in a few seconds in about 130 MB of heap: the added rooms build their events on first read.
+   */
+  roomCount?: number;
+  /** Destinations in all; default 46 (the default data set, kept unchanged by a larger count). */
+  destinationCount?: number;
 }
 
 async function readBody(message: IncomingMessage): Promise<Buffer> {

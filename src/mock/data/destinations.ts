@@ -16,8 +16,13 @@ export function buildDestinations(prng: Prng, count: number): DestinationRecord[
     { destination: 'matrix.org', retryLastTs: null, retryInterval: null, failureTs: null, lastSuccessfulStreamOrdering: 5000 },
     { destination: 'remote.example', retryLastTs: 0, retryInterval: 0, failureTs: null, lastSuccessfulStreamOrdering: null },
   ];
+  return [...named, ...generatedDestinations(prng, 0, count)];
+}
+
+/** Generated destinations `firstIndex` … `firstIndex + count − 1` (the index keeps every name apart). */
+export function generatedDestinations(prng: Prng, firstIndex: number, count: number): DestinationRecord[] {
   const generated: DestinationRecord[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = firstIndex; i < firstIndex + count; i++) {
     const host = `${prng.chars(prng.int(3, 9), 'abcdefghijklmnopqrstuvwxyz')}${i}.example.${prng.pick(TLDS)}`;
     const destination = i % 13 === 5 ? host.toUpperCase() : (prng.chance(0.2) ? `${host}:${prng.int(8000, 9000)}` : host);
     const failing = prng.chance(0.4);
@@ -35,7 +40,7 @@ export function buildDestinations(prng: Prng, count: number): DestinationRecord[
       lastSuccessfulStreamOrdering: prng.chance(0.2) ? null : prng.int(1, 5000),
     });
   }
-  return [...named, ...generated];
+  return generated;
 }
 
 /** Links each destination to a seeded selection of rooms. */

@@ -60,15 +60,20 @@ export function renderEvent(event: StoredEvent, nowMs: number): Record<string, u
   return rendered;
 }
 
+/** What the state readers below need of a room: its current state (a whole room, or one replayed from a plan). */
+export interface RoomStateView {
+  state: ReadonlyMap<string, Pick<StoredEvent, 'type' | 'stateKey' | 'content'>>;
+}
+
 /** Membership of `userId` in the room's current state, if any. */
-export function membershipOf(room: RoomRecord, userId: string): string | undefined {
+export function membershipOf(room: RoomStateView, userId: string): string | undefined {
   const event = room.state.get(stateKeyOf('m.room.member', userId));
   const membership = event?.content.membership;
   return typeof membership === 'string' ? membership : undefined;
 }
 
 /** Users currently joined (local and remote), in state order. */
-export function joinedMembers(room: RoomRecord): string[] {
+export function joinedMembers(room: RoomStateView): string[] {
   const joined: string[] = [];
   for (const event of room.state.values()) {
     if (event.type === 'm.room.member' && event.content.membership === 'join' && event.stateKey !== undefined) {
@@ -79,6 +84,6 @@ export function joinedMembers(room: RoomRecord): string[] {
 }
 
 /** Content of the current state event of `type` with empty state key. */
-export function stateContent(room: RoomRecord, type: string): Record<string, unknown> | undefined {
+export function stateContent(room: RoomStateView, type: string): Record<string, unknown> | undefined {
   return room.state.get(stateKeyOf(type, ''))?.content;
 }

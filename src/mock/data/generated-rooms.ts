@@ -20,7 +20,8 @@ export function generatedRoomSpecs(prng: Prng, count: number): RoomSpec[] {
   return specs;
 }
 
-function generatedRoom(prng: Prng, index: number): RoomSpec {
+/** One generated room; `index` keeps its name, alias and member IDs apart from every other room's. */
+export function generatedRoom(prng: Prng, index: number): RoomSpec {
   const version = String(prng.int(1, 12));
   const roomId = version === '12'
     ? `!${prng.chars(43, URLSAFE_BASE64)}`

@@ -43,27 +43,24 @@ export interface RoomSpec {
 
 const MESSAGES = ['hello', 'good morning', 'Ça va ?', 'see the PR', '👍', 'lunch?', 'こんにちは', 'meeting at 3', 'ok', 'Grüße'];
 
-/** Creates the room record and its full event history. */
-export function buildRoom(factory: EventFactory, spec: RoomSpec): RoomRecord {
-  const room: RoomRecord = {
-    roomId: spec.roomId,
-    version: spec.version,
-    creator: spec.creatorColumn === undefined ? spec.creatorUserId : spec.creatorColumn,
-    isPublic: spec.isPublic,
-    state: new Map(),
-    timeline: [],
-    forwardExtremities: [],
-    localAliases: spec.canonicalAlias?.endsWith(':mock.example') ? [spec.canonicalAlias] : [],
-    devicesPerLocalUser: spec.devicesPerLocalUser ?? 1,
-    forgotten: spec.forgotten ?? false,
-    sqliteBooleans: spec.sqliteBooleans ?? false,
-    legacyShape: spec.legacyShape ?? false,
-    unkickableUsers: spec.unkickableUsers ?? [],
-    deleteAlwaysFails: spec.deleteAlwaysFails ?? false,
-  };
+/** One event of a room's history before it exists: what buildRoom appends, in order. */
+export interface PlannedEvent {
+  type: string;
+  sender: string;
+  content: Record<string, unknown>;
+  ts: number;
+  stateKey?: string;
+}
+
+/**
+ * The room's whole history in creation order (create, members, state, messages, leaves, tombstone), without event
+ * IDs or stream orderings, so a large data set can know a room's list columns without keeping its events.
+ */
+export function plannedEvents(spec: RoomSpec): PlannedEvent[] {
+  const planned: PlannedEvent[] = [];
   let ts = spec.startTs;
   const add = (type: string, content: Record<string, unknown>, sender = spec.creatorUserId, stateKey?: string): void => {
-    appendEvent(factory, room, { type, sender, content, ts, ...(stateKey === undefined ? {} : { stateKey }) });
+    planned.push({ type, sender, content, ts, ...(stateKey === undefined ? {} : { stateKey }) });
     ts += spec.stepMs;
   };
   const createContent: Record<string, unknown> = { room_version: spec.version };
@@ -95,6 +92,30 @@ export function buildRoom(factory: EventFactory, spec: RoomSpec): RoomRecord {
     add('m.room.member', { membership: 'leave' }, spec.creatorUserId, spec.creatorUserId);
   }
   if (spec.replacementRoom) add('m.room.tombstone', { body: 'This room has been replaced', replacement_room: spec.replacementRoom }, spec.creatorUserId, '');
+  return planned;
+}
+
+/** The room record of a spec, without its events (lazily built rooms fill them in later). */
+export function roomShell(spec: RoomSpec): Omit<RoomRecord, 'state' | 'timeline' | 'forwardExtremities'> {
+  return {
+    roomId: spec.roomId,
+    version: spec.version,
+    creator: spec.creatorColumn === undefined ? spec.creatorUserId : spec.creatorColumn,
+    isPublic: spec.isPublic,
+    localAliases: spec.canonicalAlias?.endsWith(':mock.example') ? [spec.canonicalAlias] : [],
+    devicesPerLocalUser: spec.devicesPerLocalUser ?? 1,
+    forgotten: spec.forgotten ?? false,
+    sqliteBooleans: spec.sqliteBooleans ?? false,
+    legacyShape: spec.legacyShape ?? false,
+    unkickableUsers: spec.unkickableUsers ?? [],
+    deleteAlwaysFails: spec.deleteAlwaysFails ?? false,
+  };
+}
+
+/** Creates the room record and its full event history. */
+export function buildRoom(factory: EventFactory, spec: RoomSpec): RoomRecord {
+  const room: RoomRecord = { ...roomShell(spec), state: new Map(), timeline: [], forwardExtremities: [] };
+  for (const event of plannedEvents(spec)) appendEvent(factory, room, event);
   const tail = room.timeline.slice(-spec.extremityCount);
   room.forwardExtremities = spec.extremityCount === 0 ? [] : tail.map((event, index) => ({
     eventId: event.eventId,

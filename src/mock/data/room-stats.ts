@@ -1,6 +1,8 @@
 // Derives Synapse's room_stats_state / room_stats_current columns from a room's current state.
 import type { RoomRecord } from './types.ts';
-import { joinedMembers, stateContent } from './events.ts';
+import type { RoomStateView } from './events.ts';
+import type { PlannedEvent } from './room-builder.ts';
+import { joinedMembers, stateContent, stateKeyOf } from './events.ts';
 import { isMineId } from '../internal/ids.ts';
 
 /** The columns the rooms list and details read. */
@@ -22,12 +24,30 @@ export interface RoomStats {
   tombstoned: boolean;
 }
 
-function stringField(room: RoomRecord, type: string, key: string): string | null {
+/** A room that knows its list columns before its events exist (a lazily built room of a large data set). */
+export interface PlannedStats {
+  /** The columns while the room is not built yet; undefined once its events exist. */
+  plannedStats(): RoomStats | undefined;
+}
+
+function stringField(room: RoomStateView, type: string, key: string): string | null {
   const value = stateContent(room, type)?.[key];
   return typeof value === 'string' ? value : null;
 }
 
+/** The room's columns, from its current state (or as planned while a lazily built room has no events yet). */
 export function roomStats(room: RoomRecord): RoomStats {
+  return (room as Partial<PlannedStats>).plannedStats?.() ?? stateStats(room);
+}
+
+/** The columns a room will have once its planned history exists, without creating its events. */
+export function plannedRoomStats(events: readonly PlannedEvent[]): RoomStats {
+  const state = new Map<string, PlannedEvent>();
+  for (const event of events) if (event.stateKey !== undefined) state.set(stateKeyOf(event.type, event.stateKey), event);
+  return stateStats({ state });
+}
+
+function stateStats(room: RoomStateView): RoomStats {
   const joined = joinedMembers(room);
   const tombstone = stateContent(room, 'm.room.tombstone');
   return {

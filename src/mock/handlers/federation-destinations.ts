@@ -3,7 +3,7 @@ import type { Route } from '../internal/route.ts';
 import type { DestinationRecord } from '../data/types.ts';
 import type { SqlValue } from '../internal/sqlite.ts';
 import { bindSqlInteger, queryBigInteger, queryDirection, queryInteger, queryString } from '../internal/query.ts';
-import { compareDirected, compareSqlValues, page, sqliteLike } from '../internal/sqlite.ts';
+import { compareDirected, compareSqlValues, likeMatcher, page } from '../internal/sqlite.ts';
 
 const ORDER_BY = ['destination', 'retry_last_ts', 'retry_interval', 'failure_ts', 'last_successful_stream_ordering'] as const;
 type DestinationOrder = (typeof ORDER_BY)[number];
@@ -46,7 +46,8 @@ export const listDestinationsRoute: Route = {
     const descending = queryDirection(query) === 'b';
     bindSqlInteger(queryBigInteger(query, 'from'));
     bindSqlInteger(queryBigInteger(query, 'limit'));
-    const matching = [...state.destinations.values()].filter((row) => !term || sqliteLike(row.destination, `%${term}%`));
+    const like = term ? likeMatcher(`%${term}%`) : undefined;
+    const matching = [...state.destinations.values()].filter((row) => like === undefined || like(row.destination));
     // Synapse: ORDER BY <column> <dir>, destination ASC — the tiebreak never flips.
     matching.sort((a, b) => compareDirected(column(a, orderBy), column(b, orderBy), descending) || compareSqlValues(a.destination, b.destination));
     const rows = page(matching, from, limit);

@@ -5,6 +5,7 @@ import { bindSqlInteger, queryBigInteger } from '../internal/query.ts';
 import { streamToken } from '../internal/stream-token.ts';
 import { eventFilterFromQuery } from '../internal/event-filter.ts';
 import { renderEvent } from '../data/events.ts';
+import { hasEvents } from '../data/lazy-rooms.ts';
 
 export const roomContextRoute: Route = {
   methods: ['GET'],
@@ -19,7 +20,8 @@ export const roomContextRoute: Route = {
     // Python's int → float conversion raises OverflowError once the int rounds to 2^1024 or more.
     if (!Number.isFinite(limit)) throw internalServerError();
     const beforeLimit = Math.floor(limit / 2);
-    const owner = [...state.rooms.values()].find((room) => room.timeline.some((event) => event.eventId === eventId));
+    // A room of a large data set nobody has read has no events yet, so none of them can be the one asked for.
+    const owner = [...state.rooms.values()].find((room) => hasEvents(room) && room.timeline.some((event) => event.eventId === eventId));
     if (owner === undefined) throw new MatrixError(404, 'M_NOT_FOUND', 'Event not found.');
     if (owner.roomId !== roomId) throw new MatrixError(404, 'M_UNKNOWN', 'No row found (events)');
     const index = owner.timeline.findIndex((event) => event.eventId === eventId);

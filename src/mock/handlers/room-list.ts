@@ -1,14 +1,16 @@
 // GET /_synapse/admin/v1/rooms — list with ordering, search and paging (Synapse: rest/admin/rooms.py, storage room.py get_rooms_paginate).
 import type { Route } from '../internal/route.ts';
+import type { MockState } from '../data.ts';
 import type { RoomRecord } from '../data/types.ts';
 import type { RoomStats } from '../data/room-stats.ts';
 import type { SqlValue } from '../internal/sqlite.ts';
 import { MatrixError } from '../internal/respond.ts';
 import { bindSqlInteger, queryBigInteger, queryBoolean, queryDirection, queryInteger, queryString } from '../internal/query.ts';
-import { compareDirected, page, sqliteLike } from '../internal/sqlite.ts';
+import { compareSqlValues, likeMatcher, page } from '../internal/sqlite.ts';
 import { roomStats, sqlBoolean } from '../data/room-stats.ts';
 
 interface Row { room: RoomRecord; stats: RoomStats }
+interface SortedRow extends Row { sortValue: SqlValue }
 type Column = (row: Row) => SqlValue;
 
 const str = (pick: (stats: RoomStats) => string | null): Column => (row) => pick(row.stats);
@@ -32,10 +34,12 @@ const ORDERINGS: ReadonlyArray<readonly [string, Column, boolean]> = [
 ];
 
 /** Synapse: search_term matches name (LIKE), canonical alias localpart (LIKE) or the exact room ID. */
-function matchesSearch(row: Row, term: string): boolean {
+function searchMatcher(term: string): (row: Row) => boolean {
   const lowered = term.toLowerCase();
-  return (row.stats.name !== null && sqliteLike(row.stats.name, `%${lowered}%`))
-    || (row.stats.canonicalAlias !== null && sqliteLike(row.stats.canonicalAlias, `#%${lowered}%:%`))
+  const nameLike = likeMatcher(`%${lowered}%`);
+  const aliasLike = likeMatcher(`#%${lowered}%:%`);
+  return (row) => (row.stats.name !== null && nameLike(row.stats.name))
+    || (row.stats.canonicalAlias !== null && aliasLike(row.stats.canonicalAlias))
     || row.room.roomId === term;
 }
 
@@ -51,6 +55,49 @@ function renderListRoom({ room, stats }: Row): Record<string, unknown> {
   return item;
 }
 
+/** What selects and orders the list (everything but the page). */
+interface Selection {
+  orderBy: string;
+  descending: boolean;
+  term: string | undefined;
+  publicRooms: boolean | undefined;
+  emptyRooms: boolean | undefined;
+}
+
+function selectAndSort(state: MockState, selection: Selection): Row[] {
+  const { term, publicRooms, emptyRooms, descending } = selection;
+  const [, column] = ORDERINGS.find(([name]) => name === selection.orderBy) ?? ORDERINGS[2] ?? ['name', str((s) => s.name)];
+  const matchesSearch = term === undefined ? undefined : searchMatcher(term);
+  const rows: SortedRow[] = [];
+  for (const room of state.rooms.values()) {
+    const row = { room, stats: roomStats(room) };
+    if (matchesSearch !== undefined && !matchesSearch(row)) continue;
+    if (publicRooms !== undefined && room.isPublic !== publicRooms) continue;
+    if (emptyRooms !== undefined && (row.stats.joinedMembers === 0) !== emptyRooms) continue;
+    rows.push({ ...row, sortValue: column(row) });
+  }
+  // Synapse: ORDER BY <column> <dir>, room_id <dir> — the tiebreak follows the direction.
+  const sign = descending ? -1 : 1;
+  return rows.sort((a, b) => sign * (compareSqlValues(a.sortValue, b.sortValue) || compareSqlValues(a.room.roomId, b.room.roomId)));
+}
+
+/** Per mock instance, the last sorted list and what it was sorted for: a sweep asks for one order page after page. */
+const lastSorted = new WeakMap<MockState, { key: string; rows: Row[] }>();
+
+/**
+ * The sorted list, reused while nothing it depends on can have changed. The list's columns change only with the
+ * room set or the rooms' state: a new room and every state change append an event (the stream position moves),
+ * and a purge shrinks the set; block flags, extremities and forgotten flags are not listed.
+ */
+function sortedRooms(state: MockState, selection: Selection): Row[] {
+  const key = JSON.stringify([state.events.currentStreamOrdering(), state.rooms.size, selection]);
+  const cached = lastSorted.get(state);
+  if (cached?.key === key) return cached.rows;
+  const rows = selectAndSort(state, selection);
+  lastSorted.set(state, { key, rows });
+  return rows;
+}
+
 export const listRoomsRoute: Route = {
   methods: ['GET'],
   pattern: /^\/_synapse\/admin\/v1\/rooms$/,
@@ -58,7 +105,7 @@ export const listRoomsRoute: Route = {
   handle({ query, state }) {
     const from = queryInteger(query, 'from', 0) ?? 0;
     const limit = queryInteger(query, 'limit', 100) ?? 100;
-    const orderBy = queryString(query, 'order_by', { allowed: ORDERINGS.map(([name]) => name), fallback: 'name' });
+    const orderBy = queryString(query, 'order_by', { allowed: ORDERINGS.map(([name]) => name), fallback: 'name' }) ?? 'name';
     const term = queryString(query, 'search_term', { encoding: 'utf-8' });
     if (term === '') throw new MatrixError(400, 'M_INVALID_PARAM', 'search_term cannot be an empty string');
     const publicRooms = queryBoolean(query, 'public_rooms');
@@ -67,14 +114,8 @@ export const listRoomsRoute: Route = {
     // The query binds both as SQL parameters once every parameter is read.
     bindSqlInteger(queryBigInteger(query, 'from'));
     bindSqlInteger(queryBigInteger(query, 'limit'));
-    const [, column, baseDescending] = ORDERINGS.find(([name]) => name === orderBy) ?? ORDERINGS[2] ?? ['name', str((s) => s.name), false];
-    const descending = baseDescending !== reverse;
-    const rows = [...state.rooms.values()].map((room) => ({ room, stats: roomStats(room) })).filter((row) =>
-      (term === undefined || matchesSearch(row, term))
-      && (publicRooms === undefined || row.room.isPublic === publicRooms)
-      && (emptyRooms === undefined || (row.stats.joinedMembers === 0) === emptyRooms));
-    // Synapse: ORDER BY <column> <dir>, room_id <dir> — the tiebreak follows the direction.
-    rows.sort((a, b) => compareDirected(column(a), column(b), descending) || compareDirected(a.room.roomId, b.room.roomId, descending));
+    const baseDescending = ORDERINGS.find(([name]) => name === orderBy)?.[2] ?? false;
+    const rows = sortedRooms(state, { orderBy, descending: baseDescending !== reverse, term, publicRooms, emptyRooms });
     const response: Record<string, unknown> = { rooms: page(rows, from, limit).map(renderListRoom), offset: from, total_rooms: rows.length };
     if (from + limit < rows.length) response.next_batch = from + limit;
     if (from > 0) response.prev_batch = from > limit ? from - limit : 0;
