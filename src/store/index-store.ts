@@ -1,5 +1,6 @@
 // The index's queries in portable SQL: rows refreshed by sweeps, filtered and sorted pages by keyset, counts and
 // the summary figures. Used by SqlStore; one instance per executor.
+import { LRUCache } from 'lru-cache';
 import { INDEXES, normaliseSearch, searchTextOf, type IndexField, type IndexKind } from './index-fields.ts';
 import type { SqlExecutor, SqlValue } from './internal/executor.ts';
 import { after, orderBy, reversed, type SortKey } from './internal/keyset.ts';
@@ -66,12 +67,27 @@ function rowOf(kind: IndexKind, row: Row): IndexedRow {
   };
 }
 
+/** Filtered totals kept at once (each a few dozen bytes). */
+const MAX_CACHED_COUNTS = 1_000;
+
 /** The index operations of a SqlStore. */
 export class IndexQueries {
   readonly #sql: SqlExecutor;
+  /**
+   * Filtered totals by index, filter and generation: a total is a full scan (tens of ms at 100,000 rooms) while a
+   * keyset page is an index seek, so an admin paging through one filter pays for its count once. Any write to the
+   * index (a sweep page, a block, a removal) starts a new generation, so a total is never older than the rows.
+   */
+  readonly #counts = new LRUCache<string, { generation: number; total: number }>({ max: MAX_CACHED_COUNTS });
+  #generation = 0;
 
   constructor(sql: SqlExecutor) {
     this.#sql = sql;
+  }
+
+  /** Every write to the index calls this, before and after it: a count read meanwhile is never kept. */
+  #changed(): void {
+    this.#generation += 1;
   }
 
   async upsert(kind: IndexKind, items: readonly IndexedItemInput[], seenAt: number): Promise<void> {
@@ -79,6 +95,7 @@ export class IndexQueries {
     const columns = [key, ...fields.map((field) => field.name), 'item', 'search_text', 'first_seen', 'last_seen', 'missed_sweeps'];
     const refreshed = [...fields.map((field) => field.name), 'item', 'search_text', 'last_seen', 'missed_sweeps'];
     const placeholders = `(${columns.map(() => '?').join(', ')})`;
+    this.#changed();
     await this.#sql.transaction(async (tx) => {
       for (let start = 0; start < items.length; start += UPSERT_CHUNK) {
         const chunk = items.slice(start, start + UPSERT_CHUNK);
@@ -97,11 +114,12 @@ export class IndexQueries {
           values,
         );
       }
-    });
+    }).finally(() => this.#changed());
   }
 
   async finishSweep(sweep: Omit<SweepRecord, 'removed'>): Promise<SweepRecord> {
     const { table } = INDEXES[sweep.kind];
+    this.#changed();
     return this.#sql.transaction(async (tx) => {
       let removed = 0;
       if (sweep.complete) {
@@ -118,7 +136,7 @@ export class IndexQueries {
         removed,
       ]);
       return { ...sweep, removed };
-    });
+    }).finally(() => this.#changed());
   }
 
   async lastSweep(kind: IndexKind): Promise<SweepRecord | undefined> {
@@ -156,9 +174,16 @@ export class IndexQueries {
   }
 
   async count(kind: IndexKind, filter: IndexFilter): Promise<number> {
+    const generation = this.#generation;
+    const key = `${kind}\u0000${JSON.stringify(filter)}`;
+    const cached = this.#counts.get(key);
+    if (cached !== undefined && cached.generation === generation) return cached.total;
     const where = whereOf(kind, filter);
     const row = await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${INDEXES[kind].table} WHERE ${where.sql}`, where.values);
-    return Number(row?.n ?? 0);
+    const total = Number(row?.n ?? 0);
+    // Kept only if no write started or ended while it was counted.
+    if (generation === this.#generation) this.#counts.set(key, { generation, total });
+    return total;
   }
 
   /** The value a row sorts by, for a cursor: the stored column (booleans 0/1), null when absent. */
@@ -202,11 +227,13 @@ export class IndexQueries {
   }
 
   async setBlocked(roomId: string, blocked: boolean | null): Promise<void> {
-    await this.#sql.run('UPDATE index_rooms SET blocked = ? WHERE room_id = ?', [blocked === null ? null : blocked ? 1 : 0, roomId]);
+    this.#changed();
+    await this.#sql.run('UPDATE index_rooms SET blocked = ? WHERE room_id = ?', [blocked === null ? null : blocked ? 1 : 0, roomId]).finally(() => this.#changed());
   }
 
   async remove(kind: IndexKind, key: string): Promise<void> {
     const { table, key: column } = INDEXES[kind];
-    await this.#sql.run(`DELETE FROM ${table} WHERE ${column} = ?`, [key]);
+    this.#changed();
+    await this.#sql.run(`DELETE FROM ${table} WHERE ${column} = ?`, [key]).finally(() => this.#changed());
   }
 }

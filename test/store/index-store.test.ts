@@ -150,3 +150,23 @@ describe('sweeps', () => {
     });
   });
 });
+
+describe('filtered totals', () => {
+  it('are cached per filter but never outlive a write: an upsert, a block flag or a removal counts anew', async () => {
+    const publicRooms = () => store.countIndex('rooms', { equals: { public: true } });
+    await store.upsertIndexed('rooms', [room('!a:hs', { public: true }), room('!b:hs')], 1);
+    expect(await publicRooms()).toBe(1);
+    expect(await publicRooms()).toBe(1);
+    await store.upsertIndexed('rooms', [room('!c:hs', { public: true })], 2);
+    expect(await publicRooms()).toBe(2);
+    expect(await store.countIndex('rooms', { blocked: true })).toBe(0);
+    await store.setRoomBlocked('!c:hs', true);
+    expect(await store.countIndex('rooms', { blocked: true })).toBe(1);
+    await store.removeIndexed('rooms', '!c:hs');
+    expect(await publicRooms()).toBe(1);
+    expect(await store.countIndex('rooms', { blocked: true })).toBe(0);
+    await store.finishIndexSweep({ kind: 'rooms', startedAt: 10, finishedAt: 11, complete: true, upstreamRequests: 1, rows: 0 });
+    await store.finishIndexSweep({ kind: 'rooms', startedAt: 20, finishedAt: 21, complete: true, upstreamRequests: 1, rows: 0 });
+    expect(await publicRooms()).toBe(0);
+  });
+});
