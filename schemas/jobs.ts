@@ -1,6 +1,7 @@
 // Bulk jobs under /_facade/v1/jobs: the request that plans or starts one, and the answers that show it.
 import { z } from 'zod';
 import { isValidRoomId, PATH_PATTERNS } from './identifiers.ts';
+import { roomFilterBody } from './index-query.ts';
 import { roomDeleteBody } from './json-body.ts';
 
 /** Most rooms one job takes. */
@@ -39,7 +40,14 @@ const jobRequestFields = {
     .array(roomId)
     .min(1)
     .max(MAX_JOB_ROOMS)
-    .describe('Room IDs, in the order they are worked on; a repeated ID is dropped (the dry run says how many).'),
+    .optional()
+    .describe('Room IDs, in the order they are worked on; a repeated ID is dropped (the dry run says how many). Or give `filter`.'),
+  filter: roomFilterBody
+    .optional()
+    .describe(
+      'Instead of `rooms`: the rooms of the facade index matching these filters (those of GET /_facade/v1/rooms), by room ID. ' +
+        'The dry run resolves it into the exact list its confirm token binds; if the index has changed the list by the run, the run is refused (409).',
+    ),
   dry_run: z.boolean().default(true).describe('Default true: answer the plan and its confirm token, and send nothing.'),
   confirm: z.string().max(512).optional().describe("The dry run's confirm token; needed with dry_run: false."),
   concurrency: z.number().int().min(1).max(MAX_JOB_CONCURRENCY).default(1).describe('Children in flight at once.'),
@@ -54,7 +62,13 @@ export const jobCreateBody = z.discriminatedUnion(
     z.strictObject({ action: z.literal('delete'), options: deleteJobOptions.prefault({}), ...jobRequestFields }),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? `action must be one of ${JOB_ACTIONS.join(', ')}` : undefined) },
-);
+).superRefine((body, ctx) => {
+  if (body.rooms !== undefined && body.filter !== undefined) ctx.addIssue({ code: 'custom', path: ['filter'], message: 'Give rooms or filter, not both' });
+  // Worded as a missing field, so it is answered M_MISSING_PARAM like any other.
+  if (body.rooms === undefined && body.filter === undefined) {
+    ctx.addIssue({ code: 'invalid_type', expected: 'array', path: ['rooms'], message: 'Invalid input: expected rooms (an array) or filter (an object), received undefined' });
+  }
+});
 
 export type JobCreateBody = z.output<typeof jobCreateBody>;
 

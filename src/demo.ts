@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { startMockSynapse } from './mock/server.ts';
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_USER_TOKEN } from './mock/constants.ts';
+import { roomCountFromEnv } from './mock/room-count.ts';
 import { startFacade } from './server.ts';
 
 /** DEMO_ADMIN_TOKEN: the admin token the mock accepts (default in README). */
@@ -16,7 +17,7 @@ try {
   const config = loadConfig();
   // The demo's store (audit trail, deletes, jobs) lives in a temporary directory unless DATA_DIR names one.
   const temporaryDataDir = process.env.DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'facade-demo-'));
-  const mock = await startMockSynapse({ adminToken, userToken, port: Number(process.env.MOCK_PORT ?? 0) });
+  const mock = await startMockSynapse({ adminToken, userToken, port: Number(process.env.MOCK_PORT ?? 0), roomCount: roomCountFromEnv() });
   const logger = createLogger(config.logLevel);
   const facade = await startFacade({ ...config, synapseUrl: mock.url, dataDir: temporaryDataDir ?? config.dataDir }, { logger });
   console.log(

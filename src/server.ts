@@ -24,6 +24,7 @@ import { openStore } from './store/open-store.ts';
 import { startBackgroundWork } from './jobs/start.ts';
 import type { BackgroundTask } from './internal/background.ts';
 import type { JobRunner } from './jobs/runner.ts';
+import type { IndexSweeper } from './index/sweeper.ts';
 
 /** A running facade. */
 export interface RunningFacade {
@@ -33,6 +34,8 @@ export interface RunningFacade {
   context: FacadeContext;
   /** The bulk-job runner (also driven over /_facade/v1/jobs). */
   jobs: JobRunner;
+  /** The index sweeper (its `wake()` asks for a sweep now). */
+  index: IndexSweeper;
   /**
    * Graceful stop: stops accepting connections, lets requests in flight finish (at most
    * SHUTDOWN_TIMEOUT_MS, then cuts what is left), closes the upstream pool. Resolves to how many
@@ -180,7 +183,7 @@ export async function startFacade(
   };
   const background = startBackgroundWork(context);
   jobsRunning = () => background.jobs.running;
-  const flow = requestListener(createApp(context, ownedRoutes, { jobs: background.jobs }), context);
+  const flow = requestListener(createApp(context, ownedRoutes, { jobs: background.jobs, index: background.index }), context);
   // Node's own bare 400 for a missing Host is replaced by the facade's Matrix one (hostHeaderProblem).
   const server = createServer({ requireHostHeader: false }, flow.listener);
   // Typed as a Duplex for HTTP/2's sake; a node:http server's sockets are net.Sockets.
@@ -197,6 +200,7 @@ export async function startFacade(
     config: context.config,
     context,
     jobs: background.jobs,
+    index: background.index,
     close: () => stopGracefully(server, flow, context, background.tasks),
   };
 }

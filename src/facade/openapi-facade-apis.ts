@@ -38,10 +38,15 @@ export function facadeApiOperation(api: FacadeApi, { serverName }: { serverName?
   if (body && serverName !== undefined) requireLocalNewRoomUser(body, serverName);
   const errors = [...new Set([...api.errors, ...ALWAYS])].sort();
   const success: ResponseObject = {
-    description: api.ndjson ? `JSON; with ${api.ndjson.when}, newline-delimited JSON (one object per line)` : 'Success',
+    description: [
+      api.ndjson || api.csv ? 'JSON' : 'Success',
+      ...(api.ndjson ? [`with ${api.ndjson.when}, newline-delimited JSON (one object per line)`] : []),
+      ...(api.csv ? [`with ${api.csv.when}, CSV`] : []),
+    ].join('; '),
     content: {
       'application/json': { schema: jsonSchemaOf(api.response, 'output') },
       ...(api.ndjson ? { 'application/x-ndjson': { schema: jsonSchemaOf(api.ndjson.line, 'output') } } : {}),
+      ...(api.csv ? { 'text/csv': { schema: { type: 'string', description: api.csv.description } } } : {}),
     } as ResponseObject['content'],
   };
   return {

@@ -17,6 +17,7 @@ export interface ParameterObject {
 export interface MediaContent {
   'application/json': { schema: JsonSchema };
   'application/x-ndjson'?: { schema: JsonSchema };
+  'text/csv'?: { schema: JsonSchema };
 }
 /** A response; without `content` it has no body. */
 export interface ResponseObject {

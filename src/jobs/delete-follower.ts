@@ -3,7 +3,7 @@
 import { encodePathSegment } from '../internal/path.ts';
 import { normaliseDeleteTask } from '../normalise/delete-task.ts';
 import type { FacadeContext } from '../pipeline/context.ts';
-import { noteDeleteStatuses } from '../pipeline/delete-tracking.ts';
+import { indexRoomDeleted, noteDeleteStatuses } from '../pipeline/delete-tracking.ts';
 import { jsonBytes } from '../internal/json-bytes.ts';
 import { createGateLookup } from '../pipeline/probe.ts';
 import { isTokenRefusalStatus } from '../protection/admin-gate.ts';
@@ -32,7 +32,11 @@ async function recordForgotten(context: FacadeContext, record: DeleteRecord, loo
     shutdownRoom: null,
     error: purged ? null : 'Synapse no longer knows this delete task and the room still exists: it did not finish (Synapse restarted?)',
   });
-  if (purged) context.freshness.roomChanged(record.roomId);
+  if (purged) {
+    context.freshness.roomChanged(record.roomId);
+    // Synapse no longer has the room at all, whatever the delete's flags said.
+    await indexRoomDeleted(context, record.roomId, {});
+  }
   return 'gone';
 }
 

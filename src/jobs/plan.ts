@@ -2,12 +2,13 @@
 // as they will be sent, the checks Synapse would make on every child, and the dry run's answer.
 import { isMineId } from '../../schemas/identifiers.ts';
 import { userIdStartError } from '../../schemas/json-body.ts';
-import type { JobCreateBody, JobDryRunAnswer } from '../../schemas/jobs.ts';
+import { MAX_JOB_ROOMS, type JobCreateBody, type JobDryRunAnswer } from '../../schemas/jobs.ts';
 import { FacadeError } from '../errors.ts';
 import type { FacadeContext } from '../pipeline/context.ts';
 import { createProbe, discoverServerName } from '../pipeline/probe.ts';
 import { issueConfirmToken, type ConfirmedRequest } from './confirm-token.ts';
 import { fromStore } from '../pipeline/store-answer.ts';
+import { roomsMatching } from '../index/room-selection.ts';
 
 /** Rooms a dry run shows. */
 export const DRY_RUN_SAMPLE = 20;
@@ -26,16 +27,21 @@ export interface JobCaller {
   token: string;
 }
 
-/** The room list in its given order with repeats dropped, and the options with their defaults filled in. */
-export function planOf(body: JobCreateBody): JobPlan {
-  const rooms = [...new Set(body.rooms)];
+/**
+ * The room list in its given order with repeats dropped — or a `filter` resolved through the index, by room ID
+ * (each time: the run resolves it again, and a changed list fails its confirm token) — and the options with
+ * their defaults filled in.
+ */
+export async function planOf(context: FacadeContext, body: JobCreateBody): Promise<JobPlan> {
+  const listed = body.filter ? await roomsMatching(context.store, body.filter, { maxRooms: MAX_JOB_ROOMS }) : (body.rooms ?? []);
+  const rooms = [...new Set(listed)];
   return {
     action: body.action,
     options: { ...body.options },
     rooms,
     concurrency: body.concurrency,
     paceMs: body.pace_ms,
-    duplicatesRemoved: body.rooms.length - rooms.length,
+    duplicatesRemoved: listed.length - rooms.length,
   };
 }
 
@@ -59,7 +65,7 @@ export const confirmKey = (context: FacadeContext): Promise<Buffer> => fromStore
 
 /** A dry run: the plan and its confirm token. Nothing is sent to Synapse and nothing is stored. */
 export async function dryRun(context: FacadeContext, body: JobCreateBody, caller: JobCaller, now = Date.now()): Promise<JobDryRunAnswer> {
-  const plan = planOf(body);
+  const plan = await planOf(context, body);
   await checkPlan(context, plan, caller);
   const { confirm, expiresAt } = issueConfirmToken(await confirmKey(context), plan, { now });
   return {

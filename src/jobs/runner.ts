@@ -93,7 +93,7 @@ export class JobRunner {
   /** Starts a job from a confirmed request (the dry run's token must match it exactly); answers the stored job. */
   async create(body: JobCreateBody, caller: JobCaller, { requestId = null }: RequestNote = {}): Promise<JobRecord> {
     if (this.#stopped) throw new FacadeError(503, 'M_UNKNOWN', 'The facade is shutting down; no job starts');
-    const plan = planOf(body);
+    const plan = await planOf(this.#context, body);
     checkConfirmToken(await confirmKey(this.#context), body.confirm, plan, { now: this.#now() });
     await checkPlan(this.#context, plan, caller);
     // The ID comes from the token: the same confirmed request cannot start two jobs (a retried POST included).

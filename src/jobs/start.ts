@@ -4,6 +4,7 @@ import type { BackgroundTask } from '../internal/background.ts';
 import { JobRunner } from './runner.ts';
 import { startDeleteFollower } from './delete-follower.ts';
 import { startAuditPruner } from './audit-retention.ts';
+import { startIndexSweeper, type IndexSweeper } from '../index/sweeper.ts';
 
 /** What the background work gives the rest of the facade. */
 export interface BackgroundWork {
@@ -11,13 +12,16 @@ export interface BackgroundWork {
   tasks: BackgroundTask[];
   /** The bulk-job runner (the /_facade/v1/jobs endpoints drive it). */
   jobs: JobRunner;
+  /** The room and destination index's sweeper (GET /_facade/v1/index and /summary read it). */
+  index: IndexSweeper;
 }
 
-/** Starts the audit pruner, the delete follower and the job runner (which resumes unfinished jobs). */
+/** Starts the audit pruner, the delete follower, the job runner (which resumes unfinished jobs) and the index sweeper. */
 export function startBackgroundWork(context: FacadeContext): BackgroundWork {
   const jobs = new JobRunner(context);
   void jobs.start();
   // A job follows its own deletes (and records them); the follower takes the rest, and a job's once it stops.
   const follower = startDeleteFollower(context, { followedElsewhere: (record) => record.jobId != null && jobs.isRunning(record.jobId) });
-  return { tasks: [startAuditPruner(context), follower, { name: 'jobs', stop: () => jobs.stop() }], jobs };
+  const index = startIndexSweeper(context);
+  return { tasks: [startAuditPruner(context), follower, { name: 'jobs', stop: () => jobs.stop() }, index], jobs, index };
 }

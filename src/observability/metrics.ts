@@ -22,10 +22,23 @@ export interface FacadeMetrics {
   jobChildren: Counter<'action' | 'state'>;
   deletesFollowed: Counter<'result'>;
   /**
+   * Replaces the figures the index gauges export (after each sweep): a scrape reads them, never the database.
+   * Until the first call the index gauges export no samples.
+   */
+  setIndexFigures(figures: IndexFigures): void;
+  /**
    * The Prometheus text as UTF-8 bytes, built at most once per `scrapeMaxAgeMs`; concurrent scrapes share one
    * build, and every answer within that time writes the same bytes (no copy per scrape).
    */
   scrape(): Promise<Buffer<ArrayBuffer>>;
+}
+
+/** The room and destination index's figures, as the gauges export them; times in milliseconds since the epoch. */
+export interface IndexFigures {
+  rooms: { total: number; byVersion: Readonly<Record<string, number>>; encrypted: number; public: number; spaces: number; empty: number };
+  destinations: { total: number; failing: number; oldestFailureTs: number | null };
+  /** When each index's newest complete sweep finished; absent when it never had one. */
+  sweptAt: { rooms?: number; destinations?: number };
 }
 
 /** Options of createMetrics. */
@@ -97,9 +110,11 @@ export function createMetrics({ sample, processMetrics = true, scrapeMaxAgeMs = 
       this.set(sample().jobsRunning ?? 0);
     },
   });
+  const setIndexFigures = indexGauges(registers);
   return {
     registry,
     upstreamQueue,
+    setIndexFigures,
     scrape: cachedScrape(registry, scrapeMaxAgeMs),
     requests: new Counter({ name: 'facade_http_requests_total', help: 'Requests answered, by route template, method and status.', labelNames: ['route', 'method', 'status'] as const, registers }),
     requestDuration: new Histogram({ name: 'facade_http_request_duration_seconds', help: 'Time to answer a request, by route template.', labelNames: ['route', 'method'] as const, buckets: LATENCY_BUCKETS, registers }),
@@ -114,5 +129,73 @@ export function createMetrics({ sample, processMetrics = true, scrapeMaxAgeMs = 
     jobChildren: new Counter({ name: 'facade_job_children_total', help: 'Bulk-job children that reached a final state, by action and state (done, failed, skipped).', labelNames: ['action', 'state'] as const, registers }),
     deletesFollowed: new Counter({ name: 'facade_delete_follower_polls_total', help: "The delete follower's polls of Synapse, by result (progress, unchanged, gone, error).", labelNames: ['result'] as const, registers }),
     clientAborts: new Counter({ name: 'facade_client_aborts_total', help: 'Requests whose client went away before the answer was complete (mid-upload included), by route template.', labelNames: ['route'] as const, registers }),
+  };
+}
+
+/**
+ * The index gauges (issue 16): each `collect` reads the figures last set, so a scrape costs no query; ages are
+ * computed at scrape time. An operator alerts on `facade_index_oldest_failure_age_seconds > 3600`.
+ */
+function indexGauges(registers: Registry[]): (figures: IndexFigures) => void {
+  let current: IndexFigures | undefined;
+  const ageSeconds = (ms: number) => Math.max(0, (Date.now() - ms) / 1000);
+  new Gauge({
+    name: 'facade_index_rooms',
+    help: 'Rooms in the index: total, encrypted, public, spaces, empty (no local members).',
+    labelNames: ['kind'] as const,
+    registers,
+    collect() {
+      this.reset();
+      if (!current) return;
+      const { total, encrypted, spaces, empty } = current.rooms;
+      for (const [kind, value] of Object.entries({ total, encrypted, public: current.rooms.public, spaces, empty })) this.set({ kind }, value);
+    },
+  });
+  new Gauge({
+    name: 'facade_index_rooms_by_version',
+    help: 'Rooms in the index by room version (`unknown` when Synapse does not say).',
+    labelNames: ['version'] as const,
+    registers,
+    collect() {
+      // Reset first: a version whose last room went away disappears rather than freezing at its old count.
+      this.reset();
+      for (const [version, count] of Object.entries(current?.rooms.byVersion ?? {})) this.set({ version }, count);
+    },
+  });
+  new Gauge({
+    name: 'facade_index_destinations',
+    help: 'Federation destinations in the index: total, and failing (Synapse has a failure_ts for them).',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      this.reset();
+      if (!current) return;
+      this.set({ state: 'total' }, current.destinations.total);
+      this.set({ state: 'failing' }, current.destinations.failing);
+    },
+  });
+  new Gauge({
+    name: 'facade_index_oldest_failure_age_seconds',
+    help: 'Seconds since the oldest failure_ts of a failing destination began; 0 when none is failing.',
+    registers,
+    collect() {
+      this.reset();
+      if (!current) return;
+      const oldest = current.destinations.oldestFailureTs;
+      this.set(oldest === null ? 0 : ageSeconds(oldest));
+    },
+  });
+  new Gauge({
+    name: 'facade_index_age_seconds',
+    help: "Seconds since each index's last complete sweep ended (no sample before the first).",
+    labelNames: ['index'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [index, sweptAt] of Object.entries(current?.sweptAt ?? {})) if (sweptAt !== undefined) this.set({ index }, ageSeconds(sweptAt));
+    },
+  });
+  return (figures) => {
+    current = figures;
   };
 }

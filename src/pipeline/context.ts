@@ -57,6 +57,12 @@ export interface FacadeContext {
    * uses FACADE_ADMIN_TOKEN, or waits for clients' polls.
    */
   deleteTokens: Map<string, string>;
+  /**
+   * The token of the admin the gate verified most recently (a /_facade/v1 caller, or an owned route's verified
+   * caller): the index sweeper reads Synapse's lists with it when FACADE_ADMIN_TOKEN is not set. Memory only
+   * (never stored or logged); dropped when Synapse refuses it.
+   */
+  newestAdminToken?: string;
   /** The shared response cache; absent when disabled or when tokens are not verified. */
   cache?: ResponseCache;
   /** Identical owned GETs in flight. */

@@ -70,6 +70,7 @@ export async function recordDeleteSent(context: FacadeContext, sent: DeleteSent)
       const ok = sent.status === 200;
       const error = ok ? null : (sent.error ?? errorText(answer) ?? `Synapse answered ${sent.status}`);
       await context.store.recordDeleteProgress(deleteId, { status: ok ? 'complete' : 'failed', at: Date.now(), final: true, shutdownRoom: ok ? (answer ?? null) : null, error });
+      if (ok) await indexRoomDeleted(context, sent.roomId, sent.flags);
     }
     return deleteId;
   } catch {
@@ -94,15 +95,32 @@ export async function noteDeleteStatuses(context: FacadeContext, body: Buffer, a
     if (typeof task?.delete_id !== 'string' || typeof task.status !== 'string') continue;
     const final = FINAL_DELETE_STATUSES.has(task.status);
     try {
-      await context.store.recordDeleteProgress(task.delete_id, {
+      const added = await context.store.recordDeleteProgress(task.delete_id, {
         status: task.status,
         at,
         final,
         shutdownRoom: final ? (asRecord(task.shutdown_room) ?? null) : null,
         error: final && typeof task.error === 'string' ? task.error : null,
       });
+      // The first time the facade sees one of its deletes complete (client poll, follower or job), the index learns it.
+      const record = added && task.status === 'complete' ? await context.store.getDelete(task.delete_id) : undefined;
+      if (record) await indexRoomDeleted(context, record.roomId, record.flags);
     } catch {
       // The store's hook logged it; the next status seen is recorded when the store is back.
     }
+  }
+}
+
+/**
+ * A delete of `roomId` completed: a purged room (Synapse's default) leaves the room index at once; one shut down
+ * with `purge: false` stays in Synapse's list, so its row stays, marked blocked when the delete blocked it.
+ * Never throws: the store's hook logs and counts a failure, and the next sweeps correct the index.
+ */
+export async function indexRoomDeleted(context: FacadeContext, roomId: string, flags: Readonly<JsonRecord>): Promise<void> {
+  try {
+    if (flags.purge !== false) await context.store.removeIndexed('rooms', roomId);
+    else if (flags.block === true) await context.store.setRoomBlocked(roomId, true);
+  } catch {
+    // Counted by the store's hook.
   }
 }

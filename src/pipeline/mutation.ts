@@ -55,6 +55,18 @@ export async function sendMutation(context: FacadeContext, mutation: Mutation): 
   }
 }
 
+/** The audit actions that set a room's block flag. */
+const BLOCK_ACTIONS: ReadonlySet<string> = new Set(['room.block', 'room.unblock']);
+
+/** Sets the index's block flag of a room after Synapse applied a block or unblock; never throws (the store's hook counts it). */
+export async function indexRoomBlocked(context: FacadeContext, roomId: string, blocked: boolean): Promise<void> {
+  try {
+    await context.store.setRoomBlocked(roomId, blocked);
+  } catch {
+    // Counted by the store's hook; the flag stays as it was.
+  }
+}
+
 /** How one mutation ended, for its audit line. */
 interface Outcome {
   startedAt: number;
@@ -82,11 +94,14 @@ async function recordMutation(context: FacadeContext, mutation: Mutation, outcom
     deleteId = (await recordDeleteSent(context, sent)) ?? deleteId;
   }
   const { room_id: _roomId, ...fields } = request.audit ?? {};
-  const action = route.mutation?.action ?? route.name;
+  const declared = route.mutation?.action ?? route.name;
+  const action = typeof declared === 'function' ? declared(request) : declared;
+  // Once per upstream call: the index learns the block flag Synapse just accepted.
+  if (roomId && outcome.upstreamStatus === 200 && !outcome.coalesced && BLOCK_ACTIONS.has(action)) await indexRoomBlocked(context, roomId, action === 'room.block');
   await writeAudit(context, {
     at: outcome.startedAt,
     kind: 'owned',
-    action: typeof action === 'function' ? action(request) : action,
+    action,
     method: route.method,
     path: `/_synapse/admin${request.path}`,
     roomId,

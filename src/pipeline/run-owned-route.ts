@@ -62,6 +62,8 @@ export async function runOwnedRoute(
   // without a verdict is verified up front for mutations (the audit names the admin); for a valid GET,
   // Synapse's own 200 may prove it, which saves two lookups on a UI's first page.
   const { adminUserId, verified, release } = await admitCaller(context, route, token, lookup);
+  // Only the gate's verdict proves an admin (without VERIFY_ADMINS every caller counts as verified).
+  if (context.gate && verified) context.newestAdminToken = token;
   try {
     const admitted = { route, params, args, bodyBytes, rawQuery, headers, probe, lookup, token, adminUserId, verified, write };
     await answerOwnedRoute(context, admitted, incoming, outgoing);

@@ -166,6 +166,34 @@ describe('format=ndjson', () => {
   });
 });
 
+describe('a store failing mid-stream (checked after the export showed the adapter could append an error text)', () => {
+  it('cuts the NDJSON download: no clean end, no database error text', async () => {
+    await append(...Array.from({ length: 1_200 }, (_, index) => row(T0 + index)));
+    const listAudit = facade.context.store.listAudit;
+    let reads = 0;
+    facade.context.store.listAudit = (query) => {
+      reads += 1;
+      // The failure comes once the head and the first page are on their way.
+      if (reads === 1) return listAudit(query);
+      return new Promise((_, reject) => setTimeout(() => reject(new Error('SQLITE_IOERR: disk I/O error')), 200));
+    };
+    let received = '';
+    const outcome = await (async () => {
+      try {
+        const response = await fetch(`${facade.url}/_facade/v1/audit?format=ndjson`, { headers: { authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}` } });
+        for await (const chunk of response.body!) received += Buffer.from(chunk).toString('utf8');
+        return 'ended';
+      } catch {
+        return 'cut';
+      }
+    })();
+    expect(reads).toBe(2);
+    expect(outcome).toBe('cut');
+    expect(received).not.toMatch(/SQLITE|Error/);
+    expect(received.trimEnd().split('\n')).toHaveLength(500);
+  });
+});
+
 describe('admin only', () => {
   it('no token → 401, a non-admin → 403', async () => {
     expect((await send(facade, 'GET', '/_facade/v1/audit', undefined, null)).json).toMatchObject({ errcode: 'M_MISSING_TOKEN' });

@@ -17,7 +17,7 @@ let documentText: string;
 beforeAll(async () => {
   // Neither endpoint talks to Synapse; the facade only supplies a real context.
   facade = await startTestFacade('http://127.0.0.1:9');
-  endpoints = facadeEndpoints(facade.context, { jobs: facade.jobs });
+  endpoints = facadeEndpoints(facade.context, { jobs: facade.jobs, index: facade.index });
   const response = await endpoints.request('/openapi.json');
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -48,7 +48,7 @@ describe('/_facade/openapi.json', () => {
   it('has every owned route and every facade API, and nothing else', () => {
     for (const [method, path] of ownedOperations) expect(operation(method, path), `${method} ${path}`).toBeDefined();
     const documented = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
-    const facadeOperations = facadeApis(facade.context, { jobs: facade.jobs }).map((api) => `${api.method} ${api.path}`);
+    const facadeOperations = facadeApis(facade.context, { jobs: facade.jobs, index: facade.index }).map((api) => `${api.method} ${api.path}`);
     expect(facadeOperations.length).toBeGreaterThan(0);
     expect(documented.sort()).toEqual([...ownedOperations.map(([method, path]) => `${method} ${path}`), ...facadeOperations].sort());
   });

@@ -17,6 +17,7 @@ export function adminOnly(context: FacadeContext): MiddlewareHandler<FacadeApiEn
     const { rawQuery } = splitTarget(incoming.url ?? '/');
     const token = requireAccessToken(incoming, parseSynapseQuery(rawQuery));
     const userId = await context.apiGate.verify(token, createGateLookup(context, { token, rawQuery }));
+    context.newestAdminToken = token;
     c.set('admin', { userId, token });
     await next();
   };

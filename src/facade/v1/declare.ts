@@ -48,6 +48,8 @@ export interface FacadeApi<Params = unknown, Query = unknown, Body = unknown> {
   alsoStatus?: 200 | 201 | 202;
   /** An alternative newline-delimited JSON answer (e.g. `format=ndjson`): when it is chosen, and one line's schema. */
   ndjson?: { when: string; line: z.ZodType };
+  /** An alternative CSV answer (an export): when it is chosen, and what its rows hold. */
+  csv?: { when: string; description: string };
   /** Statuses besides 401/403/502/503/504, which every operation may answer (verification, store). */
   errors: readonly FacadeApiErrorStatus[];
   handle(c: Context<FacadeApiEnv>, input: FacadeApiInput<Params, Query, Body>): Response | Promise<Response>;

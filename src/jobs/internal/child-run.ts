@@ -1,6 +1,7 @@
 // What working on one child of a job shares: the job, its token, the halt signal, and how a child ends
 // (its final state stored first, then its metric and its audit row).
 import { writeAudit } from '../../pipeline/audit-trail.ts';
+import { indexRoomBlocked } from '../../pipeline/mutation.ts';
 import type { FacadeContext } from '../../pipeline/context.ts';
 import { encodePathSegment } from '../../internal/path.ts';
 import type { JobAction, JobChild, JobRecord } from '../../store/store.ts';
@@ -90,6 +91,8 @@ export async function finishChild(run: ChildRun, child: JobChild, end: ChildEnd)
     return { halt: 'store' };
   }
   context.metrics.jobChildren.inc({ action: job.action, state: end.state });
+  // A done block or unblock child is a room in the wanted state (sent, or found so by reconciling).
+  if (end.state === 'done' && job.action !== 'delete') await indexRoomBlocked(context, child.roomId, job.action === 'block');
   await auditChild(run, child, {
     status: end.status,
     details: { ...(deleteId ? { delete_id: deleteId } : {}), ...(end.error ? { error: end.error } : {}), ...end.details },
