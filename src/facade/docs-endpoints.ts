@@ -9,7 +9,7 @@ import { DOCS_INITIALIZER_SCRIPT, renderDocsPage, renderInteractiveDocsPage } fr
 import type { OpenApiDocument } from './openapi-schema.ts';
 
 /** One file the docs page loads, kept in memory. */
-interface DocsAsset {
+export interface DocsAsset {
   body: Uint8Array<ArrayBuffer>;
   contentType: string;
   /** Strong ETag from the bytes; also the `?v=` of the page's URL for it, so an upgrade is never served stale. */
@@ -45,7 +45,7 @@ export const DOCS_CONTENT_SECURITY_POLICY = [
 /** The assets' cache lifetime: a day, revalidated by ETag; a new version has a new URL anyway. */
 const ASSET_CACHE_CONTROL = 'public, max-age=86400';
 
-const asset = (body: Uint8Array<ArrayBuffer>, contentType: string): DocsAsset => ({
+export const asset = (body: Uint8Array<ArrayBuffer>, contentType: string): DocsAsset => ({
   body,
   contentType,
   etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
@@ -66,7 +66,7 @@ function docsAssets(): ReadonlyMap<string, DocsAsset> {
 const notFound = (c: Context) => c.json({ errcode: 'M_NOT_FOUND', error: 'No such docs page or file' }, 404);
 
 /** True when an If-None-Match header names `etag` (or `*`); weak comparison, as RFC 9110 §13.1.2 asks. */
-function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   return ifNoneMatch.split(',').some((tag) => {
     const trimmed = tag.trim();

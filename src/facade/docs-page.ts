@@ -1,7 +1,8 @@
 // The docs pages: Swagger UI's shell over the OpenAPI document, and the same document rendered server-side without scripts.
 import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject } from './openapi-schema.ts';
 
-const escapeHtml = (text: string): string =>
+/** Text for HTML content or a quoted attribute: &, <, >, " and ' as numeric character references. */
+export const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 const code = (text: string) => `<code>${escapeHtml(text)}</code>`;

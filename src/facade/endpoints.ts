@@ -6,6 +6,7 @@ import { CORS_HEADERS } from '../pipeline/respond.ts';
 import { scraperTokenCheck } from '../protection/scraper-token.ts';
 import { ownedRoutes } from '../routes/owned-routes.ts';
 import { docsEndpoints } from './docs-endpoints.ts';
+import { overviewEndpoints } from './overview/overview-endpoints.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { facadeApis, type FacadeServices } from './v1/apis.ts';
 import { facadeApiRouter } from './v1/router.ts';
@@ -46,7 +47,8 @@ async function checkSynapse(context: FacadeContext): Promise<Readiness> {
  * Mounts /_facade/health (the process is alive), /_facade/ready (Synapse answers its /health),
  * /_facade/metrics (Prometheus text format),
  * /_facade/openapi.json (the owned routes' OpenAPI 3.1 document) and /_facade/docs (Swagger UI over that document;
- * the plain HTML page at /_facade/docs/plain). The document and the pages are built once, here, at start-up.
+ * the plain HTML page at /_facade/docs/plain) and the overview page at /_facade/. The document and the pages are
+ * built once, here, at start-up.
  * Only metrics and ready may need a token (METRICS_TOKEN); each ready call joins the Synapse check in flight,
  * if any, so there is at most one.
  */
@@ -76,6 +78,7 @@ export function facadeEndpoints(context: FacadeContext, services: FacadeServices
   endpoints.get('/metrics', async (c) => c.body(await context.metrics.scrape(), 200, { 'content-type': context.metrics.registry.contentType }));
   endpoints.get('/openapi.json', (c) => c.body(openApiJson, 200, { 'content-type': 'application/json' }));
   endpoints.route('/docs', docsEndpoints(openApiDocument));
+  endpoints.route('/', overviewEndpoints({ serverName: context.config.synapseServerName }));
   endpoints.get('/ready', async (c) => {
     readinessInFlight ??= checkSynapse(context).finally(() => (readinessInFlight = undefined));
     const { status, body } = await readinessInFlight;
