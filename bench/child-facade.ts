@@ -18,5 +18,7 @@ serveParent({ url: facade.url, config: facade.config }, {
   cpu: () => process.cpuUsage(),
   profileStart: async () => { await startProfile(); return null; },
   profileStop: () => stopProfile(),
+  // A sweep of the room and destination index now; answers when it has ended (bench:index times a refresh sweep).
+  sweep: async () => { await facade.index.wake(); return null; },
   close: async () => { await facade.close(); rmSync(dataDir, { recursive: true, force: true }); setImmediate(() => process.exit(0)); return null; },
 });

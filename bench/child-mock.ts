@@ -2,14 +2,14 @@
 import { startMockSynapse } from '../src/mock/server.ts';
 import { serveParent } from './internal/ipc.ts';
 
-/** Start-up options, passed as JSON in argv[2]. */
-interface MockChildOptions { latencyMs: number }
+/** Start-up options, passed as JSON in argv[2]; `roomCount`/`destinationCount` grow the data set (default: the default set). */
+export interface MockChildOptions { latencyMs: number; roomCount?: number; destinationCount?: number }
 
 /** Request counts since the last reset: in all, and by path (query string removed). */
 export interface UpstreamCounts { total: number; byPath: Record<string, number> }
 
-const { latencyMs } = JSON.parse(process.argv[2] ?? '{}') as MockChildOptions;
-const mock = await startMockSynapse({ latencyMs });
+const { latencyMs, roomCount, destinationCount } = JSON.parse(process.argv[2] ?? '{}') as MockChildOptions;
+const mock = await startMockSynapse({ latencyMs, roomCount, destinationCount });
 
 function counts(): UpstreamCounts {
   const byPath: Record<string, number> = {};

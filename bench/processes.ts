@@ -2,7 +2,7 @@
 import { fork, execFileSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { channelTo, type ChildChannel } from './internal/ipc.ts';
-import type { UpstreamCounts } from './child-mock.ts';
+import type { MockChildOptions, UpstreamCounts } from './child-mock.ts';
 
 /** CPU time as process.cpuUsage() reports it, in microseconds. */
 export interface CpuUsage { user: number; system: number }
@@ -68,9 +68,9 @@ async function startChild(name: string, file: string, options: unknown, pinning?
   };
 }
 
-/** Forks a mock Synapse answering every request after `latencyMs`. */
-export async function startMockChild(latencyMs: number, pinning?: Pinning): Promise<MockChild> {
-  const child = await startChild('mock', './child-mock.ts', { latencyMs }, pinning);
+/** Forks a mock Synapse answering every request after `latencyMs`, with the default data set unless `dataSet` grows it. */
+export async function startMockChild(latencyMs: number, pinning?: Pinning, dataSet: Pick<MockChildOptions, 'roomCount' | 'destinationCount'> = {}): Promise<MockChild> {
+  const child = await startChild('mock', './child-mock.ts', { latencyMs, ...dataSet }, pinning);
   return {
     ...child,
     counts: async () => (await child.channel.call('counts')) as UpstreamCounts,
