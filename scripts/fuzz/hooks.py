@@ -169,13 +169,17 @@ _STATE_REFUSAL_PREFIXES = ("Purge already in progress for ",)
 # only when the room exists (the facade refuses first, as Synapse would); v2 always refuses both and documents it.
 _V1_DELETE_LOCAL_USER = ("/v1/rooms/{room_id}", ("User must be our own: ", "Expected UserID string to start with '@'"))
 # The facade API's opaque values are only ever ones it answered itself: a cursor from an earlier page
-# (src/facade/v1/audit.ts, src/jobs/view.ts) and a confirm token from a dry run (src/jobs/confirm-token.ts). Any
-# other string fits their schema and is refused by design, so a generated one says nothing about the request.
+# (src/facade/v1/audit.ts, src/jobs/view.ts, src/index/cursor.ts) and a confirm token from a dry run
+# (src/jobs/confirm-token.ts). Any other string fits their schema and is refused by design, so a generated one says
+# nothing about the request; nor does a job filter that matches no room, or too many, of the index right now.
 _FACADE_MINTED = ("/_facade/v1/", (
     "Invalid query parameter 'cursor': ",
     "Running a job needs the confirm token of its dry run",
     "This confirm token was not issued by this facade",
     "This confirm token expired at ",
+    # src/index/room-selection.ts: a job's filter must match between 1 and 10,000 rooms of the index as it is now.
+    "No room of the index matches this filter",
+    "The filter matches ",
 ))
 
 

@@ -97,7 +97,7 @@ async function fuzz(settings: FuzzRunSettings, log: (line: string) => void, sign
   const synapse = await startFuzzSynapse({ log });
   try {
     const targets = await prepareTargets(synapse.state, synapse.seed);
-    const facade = await startFacadeProcess({ synapseUrl: synapse.state.baseUrl, serverName: synapse.state.serverName });
+    const facade = await startFacadeProcess({ synapseUrl: synapse.state.baseUrl, serverName: synapse.state.serverName, adminToken: synapse.state.adminToken });
     try {
       const summary = await fuzzFacade({ executable, facadeUrl: facade.url, synapse: synapse.state, targets, settings, log, signal });
       return { summary, token: synapse.state.adminToken };

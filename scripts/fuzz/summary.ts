@@ -100,7 +100,7 @@ export function formatSummary(summary: FuzzSummary): string[] {
     `fuzz: ${summary.deleteGuardRewrites} DELETEs redirected to victim rooms (scripts/fuzz/hooks.py)`,
   ];
   for (const [refusal, count] of Object.entries(summary.stateRefusals)) {
-    const whose = refusal.includes(' /_facade/') ? 'a cursor or confirm token the facade did not mint' : "Synapse's state-dependent 400";
+    const whose = refusal.includes(' /_facade/') ? "the facade's refusal of a value it did not mint, or of a state" : "Synapse's state-dependent 400";
     lines.push(`fuzz: not counted, ${whose} (${count}×): ${refusal}`);
   }
   for (const { operation, checks } of summary.operations) {
