@@ -20,6 +20,9 @@ interface FilterDialect {
   count: (description: string) => z.ZodOptional<z.ZodType<number>>;
 }
 
+/** The largest count a query filter takes: 15 digits, exact as a JavaScript number. */
+const MAX_QUERY_COUNT = 999_999_999_999_999;
+
 const EMPTY_MEANS_NULL = 'An empty value asks for rooms where it is missing (null).';
 
 const queryDialect: FilterDialect = {
@@ -29,21 +32,21 @@ const queryDialect: FilterDialect = {
       .transform((value) => value === 'true')
       .optional()
       .describe(description),
+  // No length bound of its own, as with Synapse's query parameters: the request line's is the bound (431 beyond).
   text: (description) =>
     z
       .string()
-      .max(1000)
       .transform((value) => (value === '' ? null : value))
       .optional()
       .describe(`${description} ${EMPTY_MEANS_NULL}`),
   count: (description) =>
     z
       .string()
-      .regex(/^\d{1,15}$/, 'Expected a non-negative integer')
+      .regex(/^\d{1,15}$/, 'Expected a non-negative integer of at most 15 digits')
       .transform(Number)
       .optional()
       // Documented as the integer a client writes, not as the string every query value arrives as.
-      .meta({ type: 'integer', minimum: 0, pattern: undefined })
+      .meta({ type: 'integer', minimum: 0, maximum: MAX_QUERY_COUNT, pattern: undefined })
       .describe(description),
 };
 
@@ -61,7 +64,7 @@ const bodyDialect: FilterDialect = {
 };
 
 const searchTerm = (what: string) =>
-  z.string().max(1000).optional().describe(`Case-insensitive substring (Unicode-aware: NFKC, then lower case) of ${what}; empty means no filter.`);
+  z.string().optional().describe(`Case-insensitive substring (Unicode-aware: NFKC, then lower case) of ${what}; empty means no filter.`);
 
 /** The room filters, in one dialect. Ranges are inclusive. */
 function roomFilterShape({ flag, text, count }: FilterDialect) {
@@ -119,8 +122,7 @@ const pageFields = {
   cursor: z
     .string()
     .min(1)
-    // A cursor holds the sort value of an item (a room name can be long); a request line is bounded anyway.
-    .max(16_384)
+    // A cursor holds the sort value of an item (a room name can be long): the request line is its bound (431 beyond).
     .optional()
     .describe('`next_cursor` or `prev_cursor` of an earlier page; valid only with the same filters, `order_by` and `dir`.'),
 };

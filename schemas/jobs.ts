@@ -54,12 +54,15 @@ const jobRequestFields = {
   pace_ms: z.number().int().min(0).max(MAX_JOB_PACE_MS).default(1_000).describe('Pause, milliseconds, after each child a slot sends.'),
 };
 
+/** The document's way of saying what the refinement below checks: exactly one of `rooms` and `filter`. */
+const ROOMS_OR_FILTER = { oneOf: [{ required: ['rooms'] }, { required: ['filter'] }] };
+
 export const jobCreateBody = z.discriminatedUnion(
   'action',
   [
-    z.strictObject({ action: z.literal('block'), options: noOptions.prefault({}), ...jobRequestFields }),
-    z.strictObject({ action: z.literal('unblock'), options: noOptions.prefault({}), ...jobRequestFields }),
-    z.strictObject({ action: z.literal('delete'), options: deleteJobOptions.prefault({}), ...jobRequestFields }),
+    z.strictObject({ action: z.literal('block'), options: noOptions.prefault({}), ...jobRequestFields }).meta(ROOMS_OR_FILTER),
+    z.strictObject({ action: z.literal('unblock'), options: noOptions.prefault({}), ...jobRequestFields }).meta(ROOMS_OR_FILTER),
+    z.strictObject({ action: z.literal('delete'), options: deleteJobOptions.prefault({}), ...jobRequestFields }).meta(ROOMS_OR_FILTER),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? `action must be one of ${JOB_ACTIONS.join(', ')}` : undefined) },
 ).superRefine((body, ctx) => {

@@ -11,13 +11,14 @@ const ERROR_DESCRIPTIONS: Readonly<Record<FacadeApiErrorStatus, string>> = {
   404: 'Nothing with that ID (M_NOT_FOUND).',
   409: 'The request conflicts with the current state, e.g. a confirm token for another room list (M_UNKNOWN); nothing is done.',
   413: 'The request body is larger than MAX_BODY_BYTES (M_TOO_LARGE).',
+  431: 'The request line and headers are too large for the facade’s HTTP server (M_TOO_LARGE); nothing is done.',
   502: 'Synapse could not be asked whether the token is an admin’s (M_UNKNOWN).',
   503: 'The facade store is unavailable (M_UNKNOWN); nothing is done.',
   504: 'Synapse did not answer in time while the token was verified (M_UNKNOWN).',
 };
 
-/** Statuses every facade API may answer: the admin check and the store. */
-const ALWAYS: readonly FacadeApiErrorStatus[] = [401, 403, 502, 503, 504];
+/** Statuses every facade API may answer: the HTTP layer (a request line too long), the admin check and the store. */
+const ALWAYS: readonly FacadeApiErrorStatus[] = [401, 403, 431, 502, 503, 504];
 
 /** One parameter per property of an object schema (path or query). */
 function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): ParameterObject[] {

@@ -8,6 +8,7 @@ import { synapseCrashes } from '../../src/pipeline/synapse-crashes.ts';
 import { z } from 'zod';
 import { jobCreateBody } from '../../schemas/jobs.ts';
 import { defineFacadeApi } from '../../src/facade/v1/declare.ts';
+import { startTestFacade } from '../support/facade.ts';
 
 /** The document as served: JSON text (raw JSON numbers written exactly), parsed back by a client. */
 const served = (options?: Parameters<typeof buildOpenApiDocument>[1]) => JSON.stringify(buildOpenApiDocument(ownedRoutes, options));
@@ -113,5 +114,35 @@ describe('issue 10 #6: OpenAPI gaps — a room alias with a non-ASCII server nam
     expect(pattern.test('#a:example.org:\u20028448')).toBe(false);
     // A room ID with such a port is only looked up, never resolved over federation: still accepted.
     expect(pattern.test('!a:example.org:\u20028448')).toBe(true);
+  });
+});
+
+describe('issue 16 fuzz findings: what the facade API’s document said it accepts', () => {
+  const served = async () => {
+    const facade = await startTestFacade('http://127.0.0.1:9');
+    try {
+      return (await (await fetch(`${facade.url}/_facade/openapi.json`)).json()) as OpenApiDocument;
+    } finally {
+      await facade.close();
+    }
+  };
+
+  it('a job body takes exactly one of rooms and filter, in every action’s branch', async () => {
+    const body = (await served()).paths['/_facade/v1/jobs']!.post!.requestBody!.content['application/json'].schema as { oneOf?: unknown[]; anyOf?: unknown[] };
+    const branches = (body.oneOf ?? body.anyOf ?? []) as Array<{ oneOf?: unknown }>;
+    expect(branches).toHaveLength(3);
+    for (const branch of branches) expect(branch.oneOf).toEqual([{ required: ['rooms'] }, { required: ['filter'] }]);
+  });
+
+  it('index counts document their 15-digit maximum; texts and cursors no length of their own (the request line bounds them: 431)', async () => {
+    const document = await served();
+    for (const path of ['/_facade/v1/rooms', '/_facade/v1/rooms/export', '/_facade/v1/federation/destinations']) {
+      const operation = document.paths[path]!.get!;
+      expect(operation.responses).toHaveProperty('431');
+      for (const parameter of operation.parameters) {
+        expect(parameter.schema, `${path} ${parameter.name}`).not.toHaveProperty('maxLength');
+        if (parameter.schema?.type === 'integer' && parameter.name !== 'limit') expect(parameter.schema.maximum, parameter.name).toBe(999_999_999_999_999);
+      }
+    }
   });
 });

@@ -25,7 +25,7 @@ export interface FacadeApiInput<Params, Query, Body> {
 }
 
 /** Every status other than the success one an operation may answer (each with a Matrix error body). */
-export type FacadeApiErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 502 | 503 | 504;
+export type FacadeApiErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 431 | 502 | 503 | 504;
 
 /** One endpoint under /_facade/v1. */
 export interface FacadeApi<Params = unknown, Query = unknown, Body = unknown> {
@@ -50,7 +50,7 @@ export interface FacadeApi<Params = unknown, Query = unknown, Body = unknown> {
   ndjson?: { when: string; line: z.ZodType };
   /** An alternative CSV answer (an export): when it is chosen, and what its rows hold. */
   csv?: { when: string; description: string };
-  /** Statuses besides 401/403/502/503/504, which every operation may answer (verification, store). */
+  /** Statuses besides 401/403/431/502/503/504, which every operation may answer (HTTP layer, verification, store). */
   errors: readonly FacadeApiErrorStatus[];
   handle(c: Context<FacadeApiEnv>, input: FacadeApiInput<Params, Query, Body>): Response | Promise<Response>;
 }
