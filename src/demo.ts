@@ -19,7 +19,9 @@ try {
   const temporaryDataDir = process.env.DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'facade-demo-'));
   const mock = await startMockSynapse({ adminToken, userToken, port: Number(process.env.MOCK_PORT ?? 0), roomCount: roomCountFromEnv() });
   const logger = createLogger(config.logLevel);
-  const facade = await startFacade({ ...config, synapseUrl: mock.url, dataDir: temporaryDataDir ?? config.dataDir }, { logger });
+  // The mock's admin token is the facade's own for background work, so the index is swept at once.
+  const facadeAdminToken = config.facadeAdminToken ?? adminToken;
+  const facade = await startFacade({ ...config, synapseUrl: mock.url, dataDir: temporaryDataDir ?? config.dataDir, facadeAdminToken }, { logger });
   console.log(
     [
       '',
@@ -32,7 +34,8 @@ try {
       `  login:        admin / admin-password (password login through the facade works too)`,
       '',
       `  try: curl -H 'Authorization: Bearer ${adminToken}' '${facade.url}/_synapse/admin/v1/rooms?limit=3'`,
-      `       curl -H 'Authorization: Bearer ${adminToken}' '${facade.url}/_facade/v1/audit'`,
+      `       curl -H 'Authorization: Bearer ${adminToken}' '${facade.url}/_facade/v1/rooms?q=lobby'`,
+      `  overview:     ${facade.url}/_facade/   (sign in as admin / admin-password)`,
       `  API reference: ${facade.url}/_facade/docs`,
       '',
     ].join('\n'),
