@@ -60,7 +60,7 @@ const bodyDialect: FilterDialect = {
       .transform((value) => (value === '' ? null : value))
       .optional()
       .describe(`${description} null (or "") asks for rooms where it is missing.`),
-  count: (description) => z.number().int().min(0).meta({ maximum: undefined }).optional().describe(description),
+  count: (description) => z.number().int().min(0).max(MAX_QUERY_COUNT).optional().describe(description),
 };
 
 const searchTerm = (what: string) =>

@@ -132,6 +132,9 @@ describe('issue 16 fuzz findings: what the facade API’s document said it accep
     const branches = (body.oneOf ?? body.anyOf ?? []) as Array<{ oneOf?: unknown }>;
     expect(branches).toHaveLength(3);
     for (const branch of branches) expect(branch.oneOf).toEqual([{ required: ['rooms'] }, { required: ['filter'] }]);
+    // The filter's counts have the query's bound (Zod's own integer bound was refused but undocumented).
+    const filter = (branches[0] as { properties: { filter: { properties: Record<string, { maximum?: number }> } } }).properties.filter;
+    for (const name of ['joined_members_min', 'state_events_max']) expect(filter.properties[name]!.maximum).toBe(999_999_999_999_999);
   });
 
   it('index counts document their 15-digit maximum; texts and cursors no length of their own (the request line bounds them: 431)', async () => {
