@@ -1,6 +1,6 @@
 // Versioned schema migrations, applied in order at start-up. Portable SQL: each dialect differs only in the
 // words of `DIALECT_WORDS`; timestamps are milliseconds in BIGINT, JSON is TEXT.
-import { DESTINATION_FIELDS, ROOM_FIELDS } from './index-fields.ts';
+import { DESTINATION_FIELDS, ROOM_FIELDS, type IndexField } from './index-fields.ts';
 import type { SqlExecutor } from './internal/executor.ts';
 
 /** The words that differ between the embedded SQLite and PostgreSQL. */
@@ -17,6 +17,21 @@ export const DIALECT_WORDS: Readonly<Record<'sqlite' | 'postgres', DialectWords>
 
 /** Column types of index fields (booleans as 0/1 on every database). */
 const COLUMN_TYPES = { text: 'TEXT', integer: 'BIGINT', boolean: 'INTEGER' } as const;
+
+/** An index table: its key, one column per list field, `extra` columns, then the item and its bookkeeping. */
+function indexTable(table: string, key: string, fields: readonly IndexField[], extra: readonly string[] = []): string {
+  const columns = [
+    `${key} TEXT PRIMARY KEY`,
+    ...fields.map(({ name, type }) => `${name} ${COLUMN_TYPES[type]}`),
+    ...extra,
+    'item TEXT NOT NULL',
+    'search_text TEXT NOT NULL',
+    'first_seen BIGINT NOT NULL',
+    'last_seen BIGINT NOT NULL',
+    'missed_sweeps INTEGER NOT NULL',
+  ];
+  return `CREATE TABLE ${table} (${columns.join(', ')})`;
+}
 
 /** One migration: its version (1, 2, … without gaps) and its statements. */
 export interface Migration {
@@ -120,29 +135,12 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'room and destination index',
     statements: ({ serialKey }) => [
-      `CREATE TABLE index_rooms (
-        room_id TEXT PRIMARY KEY,
-        ${ROOM_FIELDS.map(({ name, type }) => `${name} ${COLUMN_TYPES[type]}`).join(',\n        ')},
-        blocked INTEGER,
-        item TEXT NOT NULL,
-        search_text TEXT NOT NULL,
-        first_seen BIGINT NOT NULL,
-        last_seen BIGINT NOT NULL,
-        missed_sweeps INTEGER NOT NULL
-      )`,
+      indexTable('index_rooms', 'room_id', ROOM_FIELDS, ['blocked INTEGER']),
       // The sorts an admin tool asks for most; any other field sorts without an index (a full scan of the rows).
       ...['name', 'joined_members', 'joined_local_members', 'state_events', 'creator', 'version', 'first_seen'].map(
         (column) => `CREATE INDEX index_rooms_${column} ON index_rooms (${column}, room_id)`,
       ),
-      `CREATE TABLE index_destinations (
-        destination TEXT PRIMARY KEY,
-        ${DESTINATION_FIELDS.map(({ name, type }) => `${name} ${COLUMN_TYPES[type]}`).join(',\n        ')},
-        item TEXT NOT NULL,
-        search_text TEXT NOT NULL,
-        first_seen BIGINT NOT NULL,
-        last_seen BIGINT NOT NULL,
-        missed_sweeps INTEGER NOT NULL
-      )`,
+      indexTable('index_destinations', 'destination', DESTINATION_FIELDS),
       'CREATE INDEX index_destinations_failure_ts ON index_destinations (failure_ts, destination)',
       `CREATE TABLE index_sweeps (
         id ${serialKey},
