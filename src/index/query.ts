@@ -1,5 +1,6 @@
 // Listings of the room and destination index: a query's filters as the store's IndexFilter, the index's age
 // (no answer before its first complete sweep), and one keyset page with its cursors and total.
+import { ageSeconds } from './summary.ts';
 import type { IndexedDestinationOut, IndexedRoomOut, RoomFilterIn } from '../../schemas/index-query.ts';
 import { FacadeError } from '../errors.ts';
 import { fromStore } from '../pipeline/store-answer.ts';
@@ -73,7 +74,7 @@ const NAMES: Readonly<Record<IndexKind, string>> = { rooms: "room index (Synapse
 export async function indexAgeSeconds(store: Store, kind: IndexKind, now = Date.now()): Promise<number> {
   const sweep = await fromStore(() => store.lastIndexSweep(kind));
   if (!sweep) throw new FacadeError(503, 'M_UNKNOWN', `The ${NAMES[kind]} is not ready: no complete sweep has finished yet`);
-  return Math.max(0, Math.floor((now - sweep.finishedAt) / 1000));
+  return ageSeconds(sweep.finishedAt, now);
 }
 
 /** A row's position in the order of `binding`, for a cursor. */

@@ -62,3 +62,17 @@ export const integerText = (value: JsonInteger): string => (typeof value === 'nu
 
 /** An integer of any size as raw JSON, written exactly (a document's `maximum: 9223372036854775807`, say). */
 export const rawInteger = (value: bigint): RawJsonNumber => json.rawJSON(String(value));
+
+/** A JSON object value, or undefined for anything else (array, primitive, null). */
+export const asJsonObject = (value: unknown): Record<string, unknown> | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
+/** An answer or request body parsed as one JSON object (numbers exact); undefined when absent or anything else. */
+export function jsonObjectOf(body: Buffer | undefined): Record<string, unknown> | undefined {
+  if (!body) return undefined;
+  try {
+    return asJsonObject(parseJsonExact(body.toString('utf8')));
+  } catch {
+    return undefined;
+  }
+}

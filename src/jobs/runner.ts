@@ -116,7 +116,7 @@ export class JobRunner {
    * Cancels a job: no child starts any more, pending children become `skipped`, children in flight finish (a
    * delete is followed to its end). A job without a token (waiting) settles those with the caller's token.
    */
-  cancel(jobId: string, caller: JobCaller, { requestId = null }: RequestNote = {}): Promise<JobRecord> {
+  cancel(jobId: string, caller: JobCaller, { requestId = null }: RequestNote = {}): Promise<void> {
     return this.#locks.run(jobId, async () => {
       const job = await this.#existing(jobId);
       if (job.state === 'finished' || job.state === 'cancelled') throw new FacadeError(409, 'M_UNKNOWN', `The job is already ${job.state}`);
@@ -129,12 +129,11 @@ export class JobRunner {
         if (!this.#tokens.has(jobId)) this.#tokens.set(jobId, caller.token);
         this.#launch({ ...job, state: 'cancelling' });
       }
-      return (await fromStore(() => this.#context.store.getJob(jobId)))!;
     });
   }
 
   /** Continues a `waiting` job (or a cancelling one without a token) with the caller's token from now on. */
-  resume(jobId: string, caller: JobCaller, { requestId = null }: RequestNote = {}): Promise<JobRecord> {
+  resume(jobId: string, caller: JobCaller, { requestId = null }: RequestNote = {}): Promise<void> {
     return this.#locks.run(jobId, async () => {
       const job = await this.#existing(jobId);
       const stalledCancel = job.state === 'cancelling' && !this.#executions.has(jobId);
@@ -144,7 +143,6 @@ export class JobRunner {
       this.#tokens.set(jobId, caller.token);
       await auditJobAction(this.#context, { action: 'job.resume', jobId, admin: caller.userId, status: 200, requestId, details: { count: job.roomCount }, at: this.#now() });
       this.#launch({ ...job, state });
-      return (await fromStore(() => this.#context.store.getJob(jobId)))!;
     });
   }
 

@@ -3,7 +3,8 @@
 import { jsonBytes } from '../internal/json-bytes.ts';
 import type { DeleteRecord } from '../store/store.ts';
 import type { FacadeContext, UpstreamAnswer } from './context.ts';
-import { jsonObjectOf, noteDeleteStatuses } from './delete-tracking.ts';
+import { jsonObjectOf } from '../internal/exact-json.ts';
+import { noteDeleteStatuses } from './delete-tracking.ts';
 import type { ValidatedRequest } from './owned-route.ts';
 
 /** Header naming where a delete status came from: `store`, or `synapse+store` for a completed by-room list. */

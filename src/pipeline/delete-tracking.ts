@@ -1,6 +1,6 @@
 // Room deletes the facade sent, kept in the store: started (v1 and v2), every status seen, the final result.
 import { randomUUID } from 'node:crypto';
-import { parseJsonExact } from '../internal/exact-json.ts';
+import { asJsonObject as asRecord, jsonObjectOf } from '../internal/exact-json.ts';
 import type { DeleteApi } from '../store/store.ts';
 import type { FacadeContext } from './context.ts';
 
@@ -11,19 +11,6 @@ export const FINAL_DELETE_STATUSES: ReadonlySet<string> = new Set(['complete', '
 export const newV1DeleteId = (): string => `facade-v1-${randomUUID()}`;
 
 type JsonRecord = Record<string, unknown>;
-
-const asRecord = (value: unknown): JsonRecord | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonRecord) : undefined;
-
-/** Parses an answer body as a JSON object (undefined when it is not one). */
-export function jsonObjectOf(body: Buffer | undefined): JsonRecord | undefined {
-  if (!body) return undefined;
-  try {
-    return asRecord(parseJsonExact(body.toString('utf8')));
-  } catch {
-    return undefined;
-  }
-}
 
 /** What the facade learnt from one room-delete request it sent. */
 export interface DeleteSent {

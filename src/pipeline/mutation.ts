@@ -5,7 +5,8 @@ import { FacadeError } from '../errors.ts';
 import { tokenFingerprint } from '../internal/token-hash.ts';
 import { auditActor, writeAudit } from './audit-trail.ts';
 import type { FacadeContext, UpstreamAnswer } from './context.ts';
-import { jsonObjectOf, recordDeleteSent } from './delete-tracking.ts';
+import { jsonObjectOf } from '../internal/exact-json.ts';
+import { recordDeleteSent } from './delete-tracking.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
 import { JSON_HEADERS } from './respond.ts';
 

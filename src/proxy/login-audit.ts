@@ -1,5 +1,6 @@
 // Who tried to log in through the facade, read from a bounded prefix of the login request and of its 200
 // answer: the user and the login type only, never the password, a login token or the answer's access token.
+import { jsonObjectOf } from '../internal/exact-json.ts';
 
 /** Synapse: synapse/rest/client/login.py LoginRestServlet, `client_patterns("/login$", v1=True)`. */
 export const LOGIN_PATH = /^\/_matrix\/client\/(?:api\/v1|r0|v3|unstable)\/login$/;
@@ -22,17 +23,6 @@ export interface LoginAttempt {
 
 const stringOf = (value: unknown, maxLength: number): string | null =>
   typeof value === 'string' && value.length > 0 ? value.slice(0, maxLength) : null;
-
-/** A JSON object from complete bytes; undefined for a cut prefix or anything else. */
-function jsonObjectOf(bytes: Buffer, complete: boolean): Record<string, unknown> | undefined {
-  if (!complete) return undefined;
-  try {
-    const value: unknown = JSON.parse(bytes.toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** `@localpart:server`, as Synapse qualifies a bare localpart (synapse/handlers/auth.py validate_login). */
 function qualified(user: string, serverName: string | undefined): string {
@@ -69,12 +59,12 @@ function userOf(body: Record<string, unknown>, serverName: string | undefined): 
  * or JWT token) is never copied.
  */
 export function loginAttemptOf(body: Buffer, complete: boolean, serverName?: string): LoginAttempt {
-  const fields = jsonObjectOf(body, complete);
+  const fields = complete ? jsonObjectOf(body) : undefined;
   if (!fields) return { user: null, loginType: null };
   return { user: userOf(fields, serverName), loginType: stringOf(fields.type, MAX_TYPE_LENGTH) };
 }
 
 /** The `user_id` of a login's 200 answer; the access and refresh tokens beside it are never copied. */
 export function loggedInUserOf(answer: Buffer, complete: boolean): string | undefined {
-  return stringOf(jsonObjectOf(answer, complete)?.user_id, MAX_USER_LENGTH) ?? undefined;
+  return stringOf((complete ? jsonObjectOf(answer) : undefined)?.user_id, MAX_USER_LENGTH) ?? undefined;
 }

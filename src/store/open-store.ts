@@ -47,8 +47,6 @@ export interface OpenStoreOptions {
   dataDir: string;
   /** Called for each failed open or operation (the caller logs and counts it). */
   onError: (operation: string, error: unknown) => void;
-  /** Called once the database is open. */
-  onOpen?: (store: Store) => void;
   /** Wait between attempts to open, milliseconds (default 10000). */
   retryMs?: number;
 }
@@ -58,7 +56,7 @@ export interface OpenStoreOptions {
  * StoreUnavailableError, so only what needs the store waits or fails; afterwards each operation's failure
  * is reported through `onError` and rethrown.
  */
-export function openStore({ dataDir, onError, onOpen, retryMs = 10_000 }: OpenStoreOptions): ManagedStore {
+export function openStore({ dataDir, onError, retryMs = 10_000 }: OpenStoreOptions): ManagedStore {
   let inner: Store | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
@@ -69,7 +67,6 @@ export function openStore({ dataDir, onError, onOpen, retryMs = 10_000 }: OpenSt
       const store = await openSqliteStore(dataDir);
       if (closed) return void (await store.close());
       inner = store;
-      onOpen?.(store);
       markOpened();
     } catch (error) {
       onError('open', error);

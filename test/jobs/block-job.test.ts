@@ -33,7 +33,9 @@ const roomsNamed = (prefix: string, count: number) => Array.from({ length: count
 async function metric(name: string): Promise<number> {
   const text = await (await fetch(`${facade.url}/_facade/metrics`)).text();
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
-  return line === undefined ? 0 : Number(line.split(' ')[1]);
+  // A missing series fails the test: a dropped or renamed metric must not read as 0.
+  if (line === undefined) throw new Error(`no series ${name} in /_facade/metrics`);
+  return Number(line.split(' ')[1]);
 }
 
 describe('a block job', () => {

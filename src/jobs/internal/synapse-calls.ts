@@ -1,7 +1,7 @@
 // The requests a job sends to Synapse with its admin's token: each in a limiter slot like an owned route's,
 // a mutation with the freshness tracker, every outcome a value (sent or not, answered or not), never a throw.
 import type { FacadeContext } from '../../pipeline/context.ts';
-import { jsonObjectOf } from '../../pipeline/delete-tracking.ts';
+import { jsonObjectOf } from '../../internal/exact-json.ts';
 import { isTokenRefusalStatus } from '../../protection/admin-gate.ts';
 
 /** Synapse answered: its status and, when the body is a JSON object, that object. */
