@@ -26,8 +26,8 @@ import type {
   Store,
 } from './store.ts';
 
-/** Rows are inserted in chunks of this many, to stay under every driver's placeholder limit. */
-const INSERT_CHUNK = 200;
+/** Rows are written or looked up in chunks of this many, to stay under every driver's placeholder limit. */
+const PLACEHOLDER_CHUNK = 200;
 
 const toJson = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 const fromJson = <T>(text: unknown): T | null => (typeof text === 'string' ? (JSON.parse(text) as T) : null);
@@ -207,27 +207,36 @@ export class SqlStore implements Store {
     });
   }
 
+  /** The records of `rows` with their histories, read in one query per PLACEHOLDER_CHUNK deletes (not one per delete). */
   async #withHistory(rows: Row[]): Promise<DeleteRecord[]> {
-    const records: DeleteRecord[] = [];
-    for (const row of rows) {
-      const history = await this.#sql.all<Row>('SELECT status, at FROM room_delete_statuses WHERE delete_id = ? ORDER BY seq', [String(row.delete_id)]);
-      records.push({
-        deleteId: String(row.delete_id),
-        api: row.api as DeleteApi,
-        roomId: String(row.room_id),
-        admin: (row.admin as string | null) ?? null,
-        jobId: (row.job_id as string | null) ?? null,
-        requestedAt: num(row.requested_at),
-        flags: fromJson<Record<string, unknown>>(row.flags) ?? {},
-        status: String(row.status),
-        updatedAt: num(row.updated_at),
-        finishedAt: numOrNull(row.finished_at),
-        shutdownRoom: fromJson<Record<string, unknown>>(row.shutdown_room),
-        error: (row.error as string | null) ?? null,
-        history: history.map((seen) => ({ status: String(seen.status), at: num(seen.at) })),
-      });
+    const histories = new Map<string, DeleteRecord['history']>();
+    for (let start = 0; start < rows.length; start += PLACEHOLDER_CHUNK) {
+      const ids = rows.slice(start, start + PLACEHOLDER_CHUNK).map((row) => String(row.delete_id));
+      const seen = await this.#sql.all<Row>(
+        `SELECT delete_id, status, at FROM room_delete_statuses WHERE delete_id IN (${ids.map(() => '?').join(', ')}) ORDER BY delete_id, seq`,
+        ids,
+      );
+      for (const { delete_id: id, status, at } of seen) {
+        const history = histories.get(String(id)) ?? [];
+        history.push({ status: String(status), at: num(at) });
+        histories.set(String(id), history);
+      }
     }
-    return records;
+    return rows.map((row) => ({
+      deleteId: String(row.delete_id),
+      api: row.api as DeleteApi,
+      roomId: String(row.room_id),
+      admin: (row.admin as string | null) ?? null,
+      jobId: (row.job_id as string | null) ?? null,
+      requestedAt: num(row.requested_at),
+      flags: fromJson<Record<string, unknown>>(row.flags) ?? {},
+      status: String(row.status),
+      updatedAt: num(row.updated_at),
+      finishedAt: numOrNull(row.finished_at),
+      shutdownRoom: fromJson<Record<string, unknown>>(row.shutdown_room),
+      error: (row.error as string | null) ?? null,
+      history: histories.get(String(row.delete_id)) ?? [],
+    }));
   }
 
   async getDelete(deleteId: string): Promise<DeleteRecord | undefined> {
@@ -251,8 +260,8 @@ export class SqlStore implements Store {
         'INSERT INTO jobs (id, action, options, admin, state, concurrency, pace_ms, list_hash, room_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [job.id, job.action, JSON.stringify(job.options), job.admin, 'running', job.concurrency, job.paceMs, job.listHash, job.rooms.length, job.createdAt, job.createdAt],
       );
-      for (let start = 0; start < job.rooms.length; start += INSERT_CHUNK) {
-        const chunk = job.rooms.slice(start, start + INSERT_CHUNK);
+      for (let start = 0; start < job.rooms.length; start += PLACEHOLDER_CHUNK) {
+        const chunk = job.rooms.slice(start, start + PLACEHOLDER_CHUNK);
         const values = chunk.flatMap((roomId, index): SqlValue[] => [job.id, start + index, roomId, 'pending', job.createdAt]);
         await tx.run(`INSERT INTO job_children (job_id, position, room_id, state, updated_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`, values);
       }
