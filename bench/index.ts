@@ -128,6 +128,11 @@ async function measureQueries(facade: BenchChild): Promise<void> {
   await page('filtered page', '/_facade/v1/rooms?public=true&joined_members_min=10&limit=100');
   await page('searched page', `/_facade/v1/rooms?q=${encodeURIComponent('ZÜRICH')}&limit=100`);
   await page('searched page', '/_facade/v1/rooms?q=caf&order_by=first_seen&limit=100');
+  await page('searched page, rare q', `/_facade/v1/rooms?q=${encodeURIComponent('meetup 4242')}&limit=100`);
+  await page('searched page, q in every room', '/_facade/v1/rooms?q=mock.example&order_by=joined_members&limit=100');
+  // Below three characters the trigram table has nothing to offer: every row is compared (no target, shown as is).
+  const short = await timeGet(url(`/_facade/v1/rooms?q=${encodeURIComponent('zü')}&limit=100`), HEADERS, { runs: RUNS });
+  lines.push({ figure: 'searched page, two-character q (no trigrams): /_facade/v1/rooms?q=z%C3%BC&limit=100', value: `p50 ${short.p50Ms} ms, max ${short.maxMs} ms (total ${String(short.body?.total)})` });
   const middle = await cursorInTheMiddle(url('/_facade/v1/rooms?limit=1000'));
   if (middle) await page(`cursor page (after ${middle.walked} rooms)`, `/_facade/v1/rooms?limit=100&cursor=${encodeURIComponent(middle.cursor)}`);
   await page('destinations page', '/_facade/v1/federation/destinations?failing=true&order_by=failure_ts&limit=100');

@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { INDEXES, normaliseSearch, searchTextOf, type IndexField, type IndexKind } from './index-fields.ts';
 import type { SqlExecutor, SqlValue } from './internal/executor.ts';
 import { after, orderBy, reversed, type SortKey } from './internal/keyset.ts';
+import { searchTableOf, type SearchIndexKind } from './migrations.ts';
 import type { IndexedItemInput, IndexedRow, IndexFilter, IndexQuery, IndexSummary, SweepRecord } from './store.ts';
 
 /** Rows written per statement by a sweep page. */
@@ -31,17 +32,31 @@ function columnOf(kind: IndexKind, name: string): string {
 /** LIKE pattern of a substring, with `\` escaping LIKE's own wildcards. */
 const containing = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
+/**
+ * How a WHERE clause matches `q`: `like` compares every row's search text (PostgreSQL's planner uses its trigram
+ * index for it on its own); `trigrams` first asks SQLite's trigram table for the rows holding every trigram of `q`
+ * in sequence, then compares only those; `none` leaves `q` out (a query adds it itself).
+ */
+type SearchBy = 'like' | 'trigrams' | 'none';
+
+/** An FTS5 phrase of `text`: its trigrams in sequence, which is to say the substring. */
+const phraseOf = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
 /** The WHERE clause of a filter. */
-function whereOf(kind: IndexKind, filter: IndexFilter): { sql: string; values: SqlValue[] } {
+function whereOf(kind: IndexKind, filter: IndexFilter, searchBy: SearchBy = 'like'): { sql: string; values: SqlValue[] } {
   const parts: string[] = [];
   const values: SqlValue[] = [];
   const add = (sql: string, ...params: SqlValue[]) => {
     parts.push(sql);
     values.push(...params);
   };
-  if (filter.q !== undefined && filter.q !== '') {
-    parts.push("search_text LIKE ? ESCAPE '\\'");
-    values.push(containing(normaliseSearch(filter.q)));
+  const q = filter.q ? normaliseSearch(filter.q) : '';
+  if (q !== '' && searchBy !== 'none') {
+    if (searchBy === 'trigrams') {
+      const search = searchTableOf(INDEXES[kind].table);
+      add(`seq IN (SELECT rowid FROM ${search} WHERE ${search} MATCH ?)`, phraseOf(q));
+    }
+    add("search_text LIKE ? ESCAPE '\\'", containing(q));
   }
   for (const [name, value] of Object.entries(filter.equals ?? {})) {
     parts.push(`${columnOf(kind, name)} = ?`);
@@ -70,9 +85,24 @@ function rowOf(kind: IndexKind, row: Row): IndexedRow {
 /** Filtered totals kept at once (each a few dozen bytes). */
 const MAX_CACHED_COUNTS = 1_000;
 
+/**
+ * A searched page first walks this many rows of the filter in the page's order, comparing each one's text; when
+ * they hold a full page, that is the answer (a frequent `q`, which the trigram table would list by the ten thousand).
+ * Otherwise the trigram table lists the rows that hold `q`, and only those are sorted (a rare `q`).
+ * At 100,000 rooms: walking 2,000 rows costs 1–4 ms (a rare q costs most); listing and sorting 4,000 rows about 8 ms.
+ */
+const SEARCH_WALK_ROWS = 2_000;
+
+/** A searched total asks the trigram table for at most this many rows; beyond, comparing every row costs less. */
+const SEARCH_COUNT_PROBE = 10_000;
+
+/** SQLite's trigram tokenizer makes no token of a text shorter than three characters. */
+const TRIGRAM_LENGTH = 3;
+
 /** The index operations of a SqlStore. */
 export class IndexQueries {
   readonly #sql: SqlExecutor;
+  readonly #search: SearchIndexKind;
   /**
    * Filtered totals by index, filter and generation: a total is a full scan (tens of ms at 100,000 rooms) while a
    * keyset page is an index seek, so an admin paging through one filter pays for its count once. Any write to the
@@ -81,8 +111,14 @@ export class IndexQueries {
   readonly #counts = new LRUCache<string, { generation: number; total: number }>({ max: MAX_CACHED_COUNTS });
   #generation = 0;
 
-  constructor(sql: SqlExecutor) {
+  constructor(sql: SqlExecutor, search: SearchIndexKind) {
     this.#sql = sql;
+    this.#search = search;
+  }
+
+  /** Whether `q` of this filter can be looked up in SQLite's trigram table. */
+  #byTrigrams(filter: IndexFilter): boolean {
+    return this.#search === 'fts5-trigram' && filter.q !== undefined && [...normaliseSearch(filter.q)].length >= TRIGRAM_LENGTH;
   }
 
   /** Every write to the index calls this, before and after it: a count read meanwhile is never kept. */
@@ -159,18 +195,41 @@ export class IndexQueries {
     // NULLs last in both directions, ties by the key in the same direction: one order whatever database Synapse uses.
     const forward: SortKey[] = [
       ...(sortColumn === key ? [] : [{ column: sortColumn, descending, nullsLast: true }]),
-      { column: key, descending, nullsLast: true },
+      { column: key, descending, nullsLast: true, notNull: true },
     ];
     const keys = before ? reversed(forward) : forward;
-    const where = whereOf(kind, filter);
     const position = afterPosition ?? before;
     const seek = position ? after(keys, sortColumn === key ? [position.key] : [position.value, position.key]) : undefined;
-    const rows = await this.#sql.all<Row>(
-      `SELECT * FROM ${table} WHERE ${where.sql}${seek ? ` AND ${seek.sql}` : ''} ORDER BY ${orderBy(keys)} LIMIT ?`,
-      [...where.values, ...(seek?.values ?? []), limit],
-    );
-    const page = rows.map((row) => rowOf(kind, row));
-    return before ? page.reverse() : page;
+    const seekSql = seek ? ` AND ${seek.sql}` : '';
+    const seekValues = seek?.values ?? [];
+    const order = orderBy(keys);
+    let rows: Row[];
+    if (this.#byTrigrams(filter)) {
+      const rest = whereOf(kind, filter, 'none');
+      const like = containing(normaliseSearch(filter.q!));
+      // The first SEARCH_WALK_ROWS rows in the page's order, narrow (key, sort column, text), then those holding q.
+      const sortColumns = [...new Set(['seq', 'search_text', ...keys.map((sortKey) => sortKey.column)])].join(', ');
+      rows = await this.#sql.all<Row>(
+        `SELECT * FROM ${table} WHERE seq IN (SELECT seq FROM (SELECT ${sortColumns} FROM ${table} WHERE ${rest.sql}${seekSql} ORDER BY ${order} LIMIT ?) AS walked ` +
+          `WHERE search_text LIKE ? ESCAPE '\\' ORDER BY ${order} LIMIT ?) ORDER BY ${order}`,
+        [...rest.values, ...seekValues, SEARCH_WALK_ROWS, like, limit],
+      );
+      if (rows.length < limit) {
+        // Fewer than a page among them: the rest of the order may hold more, so the trigram table lists the rows
+        // holding q and only those are sorted (CROSS JOIN keeps SQLite from walking a sort index instead).
+        const search = searchTableOf(table);
+        rows = await this.#sql.all<Row>(
+          `SELECT ${table}.* FROM (SELECT rowid AS listed FROM ${search} WHERE ${search} MATCH ?) AS candidates CROSS JOIN ${table} ON ${table}.seq = candidates.listed ` +
+            `WHERE search_text LIKE ? ESCAPE '\\' AND ${rest.sql}${seekSql} ORDER BY ${order} LIMIT ?`,
+          [phraseOf(normaliseSearch(filter.q!)), like, ...rest.values, ...seekValues, limit],
+        );
+      }
+    } else {
+      const where = whereOf(kind, filter);
+      rows = await this.#sql.all<Row>(`SELECT * FROM ${table} WHERE ${where.sql}${seekSql} ORDER BY ${order} LIMIT ?`, [...where.values, ...seekValues, limit]);
+    }
+    const found = rows.map((row) => rowOf(kind, row));
+    return before ? found.reverse() : found;
   }
 
   async count(kind: IndexKind, filter: IndexFilter): Promise<number> {
@@ -178,8 +237,18 @@ export class IndexQueries {
     const key = `${kind}\u0000${JSON.stringify(filter)}`;
     const cached = this.#counts.get(key);
     if (cached !== undefined && cached.generation === generation) return cached.total;
-    const where = whereOf(kind, filter);
-    const row = await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${INDEXES[kind].table} WHERE ${where.sql}`, where.values);
+    const { table } = INDEXES[kind];
+    let searchBy: SearchBy = 'like';
+    if (this.#byTrigrams(filter)) {
+      const search = searchTableOf(table);
+      const probe = await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${search} WHERE ${search} MATCH ? LIMIT ?) AS listed`, [
+        phraseOf(normaliseSearch(filter.q!)),
+        SEARCH_COUNT_PROBE + 1,
+      ]);
+      if (Number(probe?.n ?? 0) <= SEARCH_COUNT_PROBE) searchBy = 'trigrams';
+    }
+    const where = whereOf(kind, filter, searchBy);
+    const row = await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where.sql}`, where.values);
     const total = Number(row?.n ?? 0);
     // Kept only if no write started or ended while it was counted.
     if (generation === this.#generation) this.#counts.set(key, { generation, total });

@@ -1,6 +1,7 @@
 // The store's queries, written once in portable SQL over a SqlExecutor (SQLite now, PostgreSQL next).
 import { randomBytes } from 'node:crypto';
 import { IndexQueries } from './index-store.ts';
+import type { SearchIndexKind } from './migrations.ts';
 import type { IndexKind } from './index-fields.ts';
 import type { SqlExecutor, SqlValue } from './internal/executor.ts';
 import type {
@@ -107,10 +108,10 @@ export class SqlStore implements Store {
   readonly #sql: SqlExecutor;
   readonly #index: IndexQueries;
 
-  constructor(kind: string, sql: SqlExecutor) {
+  constructor(kind: string, sql: SqlExecutor, search: SearchIndexKind) {
     this.kind = kind;
     this.#sql = sql;
-    this.#index = new IndexQueries(sql);
+    this.#index = new IndexQueries(sql, search);
   }
 
   upsertIndexed(kind: IndexKind, items: readonly IndexedItemInput[], seenAt: number): Promise<void> {

@@ -115,7 +115,7 @@ export async function openSqliteStore(dataDir: string, { schemaVersion }: Sqlite
     db.exec('PRAGMA foreign_keys = ON');
     const sql = new SqliteExecutor(db);
     await migrate(sql, DIALECT_WORDS.sqlite, schemaVersion);
-    return new SqlStore('sqlite', sql);
+    return new SqlStore('sqlite', sql, DIALECT_WORDS.sqlite.search);
   } catch (error) {
     db.close();
     throw error;

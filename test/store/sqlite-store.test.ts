@@ -43,8 +43,8 @@ const versions = (file: string) => new DatabaseSync(file).prepare('SELECT versio
 describe('migrations', () => {
   it('creates every table from an empty directory, one version row per migration', async () => {
     store = await openSqliteStore(join(dataDir, 'nested'));
-    expect(versions(join(dataDir, 'nested', SQLITE_FILE))).toEqual([1, 2, 3, 4]);
-    expect(SCHEMA_VERSION).toBe(4);
+    expect(versions(join(dataDir, 'nested', SQLITE_FILE))).toEqual([1, 2, 3, 4, 5]);
+    expect(SCHEMA_VERSION).toBe(5);
     await store.appendAudit(auditRow(1));
     expect(await store.listAudit({ limit: 10 })).toHaveLength(1);
   });
@@ -59,11 +59,27 @@ describe('migrations', () => {
     // (the next open upgrades it to the newest version)
 
     store = await openSqliteStore(dataDir);
-    expect(versions(join(dataDir, SQLITE_FILE))).toEqual([1, 2, 3, 4]);
+    expect(versions(join(dataDir, SQLITE_FILE))).toEqual([1, 2, 3, 4, 5]);
     expect((await store.listAudit({ limit: 10 })).map((row) => row.requestId)).toEqual(['req-5']);
     expect((await store.getDelete('abc'))?.flags).toEqual({ purge: true });
     await store.createJob({ id: 'j', action: 'block', options: {}, admin: '@a:hs', concurrency: 1, paceMs: 0, createdAt: 1, listHash: 'h', rooms: ['!a:hs'] });
     expect((await store.getJob('j'))?.counts).toEqual({ pending: 1 });
+  });
+
+  it('upgrades a version-4 index: rows and first_seen kept, now found through the trigram table', async () => {
+    const old = await openSqliteStore(dataDir, { schemaVersion: 4 });
+    const item = (roomId: string, name: string) => ({ key: roomId, item: { room_id: roomId, name, joined_members: 2 } });
+    await old.upsertIndexed('rooms', [item('!a:hs', 'Zürich Meetup'), item('!b:hs', 'Other')], 5);
+    await old.close();
+
+    store = await openSqliteStore(dataDir);
+    expect(versions(join(dataDir, SQLITE_FILE))).toEqual([1, 2, 3, 4, 5]);
+    const found = await store.queryIndex({ kind: 'rooms', filter: { q: 'ZÜRICH' }, orderBy: 'name', descending: false, limit: 10 });
+    expect(found).toMatchObject([{ key: '!a:hs', firstSeen: 5, item: { name: 'Zürich Meetup' } }]);
+    const search = new DatabaseSync(join(dataDir, SQLITE_FILE)).prepare("SELECT rowid FROM index_rooms_search WHERE index_rooms_search MATCH '\"zürich\"'").all();
+    expect(search).toHaveLength(1);
+    await store.upsertIndexed('rooms', [item('!c:hs', 'Zürich again')], 6);
+    expect(await store.countIndex('rooms', { q: 'zürich' })).toBe(2);
   });
 
   it('refuses a store written by a newer facade instead of writing to it', async () => {
@@ -77,7 +93,7 @@ describe('migrations', () => {
   it('reopening changes nothing', async () => {
     (await openSqliteStore(dataDir)).close();
     store = await openSqliteStore(dataDir);
-    expect(versions(join(dataDir, SQLITE_FILE))).toEqual([1, 2, 3, 4]);
+    expect(versions(join(dataDir, SQLITE_FILE))).toEqual([1, 2, 3, 4, 5]);
   });
 });
 

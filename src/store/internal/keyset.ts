@@ -7,11 +7,19 @@ export interface SortKey {
   column: string;
   descending: boolean;
   nullsLast: boolean;
+  /** The column is never NULL (the unique last key): its ORDER BY term names no NULL placement. */
+  notNull?: boolean;
 }
 
-/** The ORDER BY clause of `keys`. */
+/**
+ * The ORDER BY clause of `keys`. A NOT NULL column gets no NULLS clause: SQLite then walks an index on
+ * (sort column, key) in order for both terms, where `key ASC NULLS LAST` made it sort each run of equal sort
+ * values (40 ms instead of 0.2 ms for 2,000 rooms ordered by joined_members at 100,000 rooms).
+ */
 export function orderBy(keys: readonly SortKey[]): string {
-  return keys.map(({ column, descending, nullsLast }) => `${column} ${descending ? 'DESC' : 'ASC'} NULLS ${nullsLast ? 'LAST' : 'FIRST'}`).join(', ');
+  return keys
+    .map(({ column, descending, nullsLast, notNull }) => `${column} ${descending ? 'DESC' : 'ASC'}${notNull ? '' : ` NULLS ${nullsLast ? 'LAST' : 'FIRST'}`}`)
+    .join(', ');
 }
 
 /** The same keys read the other way (for the page before a position). */
