@@ -1,4 +1,5 @@
 // Facade configuration from environment variables, validated with Zod at start-up.
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -72,6 +73,28 @@ export const configSchema = z.object({
    * jobs), created with mode 0700 when missing; `:memory:` keeps it in memory (lost on exit). Default ./data.
    */
   dataDir: z.string().min(1).default('./data'),
+  /**
+   * DATABASE_URL: `postgres://user:password@host:port/database` puts the store in PostgreSQL (shared by every
+   * replica: audit trail, deletes, jobs, index) instead of the SQLite file in DATA_DIR; replicas then keep their
+   * caches coherent through LISTEN/NOTIFY. Never logged (it may hold a password). Default: none (SQLite).
+   */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /**
+   * REPLICA_ID: this facade's name among replicas, in job leases, the index status and the logs. Letters,
+   * digits, `.`, `_`, `-`; at most 64. Default: `<hostname>-<pid>`.
+   */
+  replicaId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, ".", "_" or "-"')
+    .optional(),
+  /**
+   * JOB_LEASE_MS: how long a replica's claim on a running bulk job lasts without a heartbeat (renewed every third
+   * of it); after it, another replica takes the job over. Default 30000.
+   */
+  jobLeaseMs: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
   /** AUDIT_RETENTION_DAYS: audit rows older than this are pruned in the background. Default 400. */
   auditRetentionDays: z.coerce.number().int().positive().default(400),
   /**
@@ -135,6 +158,9 @@ const envNames: Record<keyof Config, string> = {
   trustedProxies: 'TRUSTED_PROXIES',
   metricsToken: 'METRICS_TOKEN',
   dataDir: 'DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  replicaId: 'REPLICA_ID',
+  jobLeaseMs: 'JOB_LEASE_MS',
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',
   facadeAdminToken: 'FACADE_ADMIN_TOKEN',
   deleteFollowIntervalMs: 'DELETE_FOLLOW_INTERVAL_MS',
@@ -166,3 +192,6 @@ export function parseConfig(input: ConfigInput | Record<string, unknown>): Confi
   });
   throw new ConfigError(lines.join('\n'));
 }
+
+/** This facade's name among replicas: REPLICA_ID, else `<hostname>-<pid>`. */
+export const replicaIdOf = (config: Pick<Config, 'replicaId'>): string => config.replicaId ?? `${hostname()}-${process.pid}`;

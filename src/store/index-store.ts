@@ -99,6 +99,15 @@ const SEARCH_COUNT_PROBE = 10_000;
 /** SQLite's trigram tokenizer makes no token of a text shorter than three characters. */
 const TRIGRAM_LENGTH = 3;
 
+/** Options of IndexQueries. */
+export interface IndexQueriesOptions {
+  /**
+   * Keep filtered totals until this process writes to the index (default true). Correct only while this process is
+   * the database's only writer: off on PostgreSQL, where another replica's sweep writes rows this one never hears of.
+   */
+  cacheCounts?: boolean;
+}
+
 /** The index operations of a SqlStore. */
 export class IndexQueries {
   readonly #sql: SqlExecutor;
@@ -110,10 +119,12 @@ export class IndexQueries {
    */
   readonly #counts = new LRUCache<string, { generation: number; total: number }>({ max: MAX_CACHED_COUNTS });
   #generation = 0;
+  readonly #cacheCounts: boolean;
 
-  constructor(sql: SqlExecutor, search: SearchIndexKind) {
+  constructor(sql: SqlExecutor, search: SearchIndexKind, { cacheCounts = true }: IndexQueriesOptions = {}) {
     this.#sql = sql;
     this.#search = search;
+    this.#cacheCounts = cacheCounts;
   }
 
   /** Whether `q` of this filter can be looked up in SQLite's trigram table. */
@@ -235,7 +246,7 @@ export class IndexQueries {
   async count(kind: IndexKind, filter: IndexFilter): Promise<number> {
     const generation = this.#generation;
     const key = `${kind}\u0000${JSON.stringify(filter)}`;
-    const cached = this.#counts.get(key);
+    const cached = this.#cacheCounts ? this.#counts.get(key) : undefined;
     if (cached !== undefined && cached.generation === generation) return cached.total;
     const { table } = INDEXES[kind];
     let searchBy: SearchBy = 'like';
@@ -251,7 +262,7 @@ export class IndexQueries {
     const row = await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where.sql}`, where.values);
     const total = Number(row?.n ?? 0);
     // Kept only if no write started or ended while it was counted.
-    if (generation === this.#generation) this.#counts.set(key, { generation, total });
+    if (this.#cacheCounts && generation === this.#generation) this.#counts.set(key, { generation, total });
     return total;
   }
 

@@ -1,5 +1,7 @@
-// Opens the configured store without ever blocking the facade on it: a store that cannot be opened is
-// retried in the background, and every failure is reported to the caller's hook (logged and counted).
+// Opens the configured store (PostgreSQL at DATABASE_URL, else SQLite in DATA_DIR) without ever blocking the facade
+// on it: a store that cannot be opened is retried in the background, and every failure is reported to the caller's
+// hook (logged and counted).
+import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
 import { StoreUnavailableError, type Store } from './store.ts';
 
@@ -20,6 +22,11 @@ const OPERATIONS = [
   'updateJob',
   'jobChildren',
   'updateJobChild',
+  'claimJob',
+  'renewJobLease',
+  'releaseJob',
+  'claimableJobs',
+  'leasedJobIds',
   'upsertIndexed',
   'finishIndexSweep',
   'lastIndexSweep',
@@ -33,8 +40,12 @@ const OPERATIONS = [
 
 /** A store the facade holds for its whole life, whether or not the database is there. */
 export interface ManagedStore extends Store {
+  /** Which database holds it, known before it opens. */
+  readonly kind: 'sqlite' | 'postgres';
   /** True once the database is open (and migrated). */
   readonly available: boolean;
+  /** Open, and its last operation reached the database (false while a PostgreSQL server is out of reach). */
+  readonly reachable: boolean;
   /** Resolves when the database is open; never rejects (the retries go on). */
   readonly opened: Promise<void>;
   /** Resolves when the first attempt to open has ended, whether it opened the database or not. */
@@ -43,9 +54,14 @@ export interface ManagedStore extends Store {
 
 /** Options of openStore. */
 export interface OpenStoreOptions {
-  /** DATA_DIR: the directory of the SQLite file, or `:memory:`. */
+  /** DATA_DIR: the directory of the SQLite file, or `:memory:`; unused when `databaseUrl` is set. */
   dataDir: string;
-  /** Called for each failed open or operation (the caller logs and counts it). */
+  /**
+   * DATABASE_URL: when set, the store is this PostgreSQL database (shared by replicas). It may hold a password:
+   * errors reported to `onError` never contain it. Default: none (SQLite).
+   */
+  databaseUrl?: string;
+  /** Called for each failed open or operation, and (`pool`) each lost idle PostgreSQL connection; the caller logs and counts it. */
   onError: (operation: string, error: unknown) => void;
   /** Wait between attempts to open, milliseconds (default 10000). */
   retryMs?: number;
@@ -54,17 +70,21 @@ export interface OpenStoreOptions {
 /**
  * Starts opening the store and answers at once. Until the database is open, every operation rejects with
  * StoreUnavailableError, so only what needs the store waits or fails; afterwards each operation's failure
- * is reported through `onError` and rethrown.
+ * is reported through `onError` and rethrown (a PostgreSQL server out of reach: StoreUnavailableError again, until
+ * the pool reconnects on its own).
  */
-export function openStore({ dataDir, onError, retryMs = 10_000 }: OpenStoreOptions): ManagedStore {
+export function openStore({ dataDir, databaseUrl, onError, retryMs = 10_000 }: OpenStoreOptions): ManagedStore {
+  const open = databaseUrl ? () => openPostgresStore(databaseUrl, { onError: (error) => onError('pool', error) }) : () => openSqliteStore(dataDir);
   let inner: Store | undefined;
+  /** The last operation reached the database (a PostgreSQL server can go away after the store opened). */
+  let reachable = true;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
   let markOpened!: () => void;
   const opened = new Promise<void>((resolve) => (markOpened = resolve));
   const attempt = async () => {
     try {
-      const store = await openSqliteStore(dataDir);
+      const store = await open();
       if (closed) return void (await store.close());
       inner = store;
       markOpened();
@@ -86,8 +106,11 @@ export function openStore({ dataDir, onError, retryMs = 10_000 }: OpenStoreOptio
         }
         try {
           // Every operation takes plain arguments; the interface's own signatures are re-exposed below.
-          return await (inner[operation] as (...values: unknown[]) => Promise<unknown>)(...args);
+          const result = await (inner[operation] as (...values: unknown[]) => Promise<unknown>)(...args);
+          reachable = true;
+          return result;
         } catch (error) {
+          if (error instanceof StoreUnavailableError) reachable = false;
           onError(operation, error);
           throw error;
         }
@@ -97,9 +120,12 @@ export function openStore({ dataDir, onError, retryMs = 10_000 }: OpenStoreOptio
 
   return {
     ...guarded,
-    kind: 'sqlite',
+    kind: databaseUrl ? 'postgres' : 'sqlite',
     get available() {
       return inner !== undefined;
+    },
+    get reachable() {
+      return inner !== undefined && reachable;
     },
     opened,
     firstAttempt,

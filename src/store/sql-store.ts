@@ -1,6 +1,6 @@
 // The store's queries, written once in portable SQL over a SqlExecutor (SQLite now, PostgreSQL next).
 import { randomBytes } from 'node:crypto';
-import { IndexQueries } from './index-store.ts';
+import { IndexQueries, type IndexQueriesOptions } from './index-store.ts';
 import type { SearchIndexKind } from './migrations.ts';
 import type { IndexKind } from './index-fields.ts';
 import type { SqlExecutor, SqlValue } from './internal/executor.ts';
@@ -21,9 +21,11 @@ import type {
   SweepRecord,
   JobChild,
   JobChildPatch,
+  JobClaim,
   JobPatch,
   JobRecord,
   JobStart,
+  JobState,
   Store,
 } from './store.ts';
 
@@ -70,6 +72,8 @@ function jobFromRow(row: Row, counts: JobRecord['counts']): JobRecord {
     finishedAt: numOrNull(row.finished_at),
     error: (row.error as string | null) ?? null,
     counts,
+    owner: (row.owner as string | null) ?? null,
+    leaseUntil: numOrNull(row.lease_until),
   };
 }
 
@@ -101,6 +105,15 @@ function setClause(patch: Record<string, unknown>, columns: Readonly<Record<stri
 
 const JOB_COLUMNS = { state: 'state', finishedAt: 'finished_at', error: 'error', updatedAt: 'updated_at' } as const;
 const CHILD_COLUMNS = { state: 'state', sentAt: 'sent_at', deleteId: 'delete_id', result: 'result', error: 'error', updatedAt: 'updated_at' } as const;
+/** The states a job may still run in (a lease is only ever held on these). */
+const UNFINISHED = "state IN ('running', 'waiting', 'cancelling')";
+/** A lease nobody holds at the `?` time: unowned, or ended at or before it. */
+const LEASE_FREE = '(owner IS NULL OR lease_until IS NULL OR lease_until <= ?)';
+/**
+ * The lock a fence's read of the job takes, by store kind. SQLite runs one writing statement at a time, so its read
+ * needs none; PostgreSQL's FOR SHARE holds a claim's UPDATE of that row until the fenced write has committed.
+ */
+const ROW_LOCK: Readonly<Record<string, string>> = { postgres: ' FOR SHARE' };
 
 /** A Store over any SqlExecutor. */
 export class SqlStore implements Store {
@@ -108,10 +121,10 @@ export class SqlStore implements Store {
   readonly #sql: SqlExecutor;
   readonly #index: IndexQueries;
 
-  constructor(kind: string, sql: SqlExecutor, search: SearchIndexKind) {
+  constructor(kind: string, sql: SqlExecutor, search: SearchIndexKind, indexOptions: IndexQueriesOptions = {}) {
     this.kind = kind;
     this.#sql = sql;
-    this.#index = new IndexQueries(sql, search);
+    this.#index = new IndexQueries(sql, search, indexOptions);
   }
 
   upsertIndexed(kind: IndexKind, items: readonly IndexedItemInput[], seenAt: number): Promise<void> {
@@ -256,10 +269,12 @@ export class SqlStore implements Store {
   }
 
   async createJob(job: JobStart): Promise<void> {
+    // Created with its lease, no other replica's takeover comes between a job and its claim.
+    const lease = [job.lease?.owner ?? null, job.lease?.until ?? null];
     await this.#sql.transaction(async (tx) => {
       await tx.run(
-        'INSERT INTO jobs (id, action, options, admin, state, concurrency, pace_ms, list_hash, room_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [job.id, job.action, JSON.stringify(job.options), job.admin, 'running', job.concurrency, job.paceMs, job.listHash, job.rooms.length, job.createdAt, job.createdAt],
+        'INSERT INTO jobs (id, action, options, admin, state, concurrency, pace_ms, list_hash, room_count, created_at, updated_at, owner, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [job.id, job.action, JSON.stringify(job.options), job.admin, 'running', job.concurrency, job.paceMs, job.listHash, job.rooms.length, job.createdAt, job.createdAt, ...lease],
       );
       for (let start = 0; start < job.rooms.length; start += PLACEHOLDER_CHUNK) {
         const chunk = job.rooms.slice(start, start + PLACEHOLDER_CHUNK);
@@ -292,12 +307,40 @@ export class SqlStore implements Store {
   }
 
   async unfinishedJobs(): Promise<JobRecord[]> {
-    return this.#jobs(await this.#sql.all<Row>("SELECT * FROM jobs WHERE state IN ('running', 'waiting', 'cancelling') ORDER BY created_at, id"));
+    return this.#jobs(await this.#sql.all<Row>(`SELECT * FROM jobs WHERE ${UNFINISHED} ORDER BY created_at, id`));
   }
 
-  async updateJob(id: string, patch: JobPatch): Promise<void> {
+  async claimJob(id: string, { owner, until, now }: JobClaim): Promise<boolean> {
+    const { changes } = await this.#sql.run(
+      `UPDATE jobs SET owner = ?, lease_until = ? WHERE id = ? AND ${UNFINISHED} AND (owner = ? OR ${LEASE_FREE})`,
+      [owner, until, id, owner, now],
+    );
+    return changes === 1;
+  }
+
+  async renewJobLease(id: string, owner: string, until: number): Promise<JobState | undefined> {
+    const row = await this.#sql.get<Row>('UPDATE jobs SET lease_until = ? WHERE id = ? AND owner = ? RETURNING state', [until, id, owner]);
+    return row?.state as JobState | undefined;
+  }
+
+  async releaseJob(id: string, owner: string): Promise<void> {
+    await this.#sql.run('UPDATE jobs SET owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?', [id, owner]);
+  }
+
+  async claimableJobs(now: number): Promise<JobRecord[]> {
+    return this.#jobs(await this.#sql.all<Row>(`SELECT * FROM jobs WHERE ${UNFINISHED} AND ${LEASE_FREE} ORDER BY created_at, id`, [now]));
+  }
+
+  async leasedJobIds(now: number): Promise<string[]> {
+    const rows = await this.#sql.all<Row>(`SELECT id FROM jobs WHERE ${UNFINISHED} AND owner IS NOT NULL AND lease_until > ? ORDER BY id`, [now]);
+    return rows.map((row) => String(row.id));
+  }
+
+  async updateJob(id: string, patch: JobPatch, fence?: { heldBy: string }): Promise<boolean> {
     const { sql, values } = setClause(patch, JOB_COLUMNS);
-    await this.#sql.run(`UPDATE jobs SET ${sql} WHERE id = ?`, [...values, id]);
+    const held = fence ? ' AND owner = ?' : '';
+    const { changes } = await this.#sql.run(`UPDATE jobs SET ${sql} WHERE id = ?${held}`, [...values, id, ...(fence ? [fence.heldBy] : [])]);
+    return changes === 1;
   }
 
   async jobChildren(id: string, { states, limit, afterPosition }: { states?: readonly ChildState[]; limit?: number; afterPosition?: number } = {}): Promise<JobChild[]> {
@@ -317,9 +360,13 @@ export class SqlStore implements Store {
     return rows.map(childFromRow);
   }
 
-  async updateJobChild(jobId: string, position: number, patch: JobChildPatch): Promise<void> {
+  async updateJobChild(jobId: string, position: number, { heldBy, ...patch }: JobChildPatch): Promise<boolean> {
     const { sql, values } = setClause(patch, CHILD_COLUMNS, new Set(['result']));
-    await this.#sql.run(`UPDATE job_children SET ${sql} WHERE job_id = ? AND position = ?`, [...values, jobId, position]);
+    // One statement, so atomic on SQLite; PostgreSQL's FOR SHARE makes a concurrent claim of the job wait for it.
+    const fence = heldBy === undefined ? '' : ` AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND owner = ? AND state <> 'cancelling'${ROW_LOCK[this.kind] ?? ''})`;
+    const fenceValues = heldBy === undefined ? [] : [jobId, heldBy];
+    const { changes } = await this.#sql.run(`UPDATE job_children SET ${sql} WHERE job_id = ? AND position = ?${fence}`, [...values, jobId, position, ...fenceValues]);
+    return changes === 1;
   }
 
   async secret(name: string): Promise<Buffer> {

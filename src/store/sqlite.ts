@@ -32,12 +32,11 @@ class SqliteExecutor implements SqlExecutor {
     return statement;
   }
 
-  async #outsideTransactions(): Promise<void> {
-    while (this.#locked) await this.#lock;
-  }
+  // Each caller waits with `while (this.#locked) await this.#lock;` and then acts in the same synchronous step:
+  // behind a helper's `await`, a transaction started meanwhile would find the check already passed.
 
   async run(sql: string, params: readonly SqlValue[] = []) {
-    await this.#outsideTransactions();
+    while (this.#locked) await this.#lock;
     return this.#runNow(sql, params);
   }
 
@@ -46,17 +45,17 @@ class SqliteExecutor implements SqlExecutor {
   }
 
   async get<Row>(sql: string, params: readonly SqlValue[] = []) {
-    await this.#outsideTransactions();
+    while (this.#locked) await this.#lock;
     return this.#prepare(sql).get(...params) as Row | undefined;
   }
 
   async all<Row>(sql: string, params: readonly SqlValue[] = []) {
-    await this.#outsideTransactions();
+    while (this.#locked) await this.#lock;
     return this.#prepare(sql).all(...params) as Row[];
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    await this.#outsideTransactions();
+    while (this.#locked) await this.#lock;
     let release!: () => void;
     this.#lock = new Promise((resolve) => (release = resolve));
     this.#locked = true;
@@ -85,7 +84,7 @@ class SqliteExecutor implements SqlExecutor {
   }
 
   async close() {
-    await this.#outsideTransactions();
+    while (this.#locked) await this.#lock;
     this.#statements.clear();
     if (this.#db.isOpen) this.#db.close();
   }

@@ -112,16 +112,29 @@ export interface JobStart {
   /** SHA-256 of the exact room list, as bound into its confirm token. */
   listHash: string;
   rooms: readonly string[];
+  /** The replica that runs it from the start, and until when (ms) without a renewal; default none. */
+  lease?: { owner: string; until: number };
 }
 
 /** A stored job with its children counted by state. */
-export interface JobRecord extends Omit<JobStart, 'rooms'> {
+export interface JobRecord extends Omit<JobStart, 'rooms' | 'lease'> {
   state: JobState;
   updatedAt: number;
   finishedAt: number | null;
   error: string | null;
   roomCount: number;
   counts: Partial<Record<ChildState, number>>;
+  /** The replica (REPLICA_ID) holding the job's lease, null when none does. */
+  owner: string | null;
+  /** When that lease ends unless renewed, milliseconds; null when none. A lease ending at or before now has expired. */
+  leaseUntil: number | null;
+}
+
+/** A replica's claim on a job: `owner` holds it until `until`; leases ending at or before `now` have expired. Milliseconds. */
+export interface JobClaim {
+  owner: string;
+  until: number;
+  now: number;
 }
 
 /** One room of a job. */
@@ -137,8 +150,12 @@ export interface JobChild {
   error: string | null;
 }
 
-/** Fields a child update may set. */
-export type JobChildPatch = Partial<Pick<JobChild, 'state' | 'sentAt' | 'deleteId' | 'result' | 'error'>> & { updatedAt: number };
+/**
+ * Fields a child update may set. With `heldBy` it is written only while that replica holds the job's lease and no
+ * cancel was asked for: the fence of a child's `sending`. A claim by another replica waits for such a write, so the
+ * taker reads the child as `sending` (and never resends it).
+ */
+export type JobChildPatch = Partial<Pick<JobChild, 'state' | 'sentAt' | 'deleteId' | 'result' | 'error'>> & { updatedAt: number; heldBy?: string };
 /** Fields a job update may set. */
 export type JobPatch = Partial<Pick<JobRecord, 'state' | 'finishedAt' | 'error'>> & { updatedAt: number };
 
@@ -239,10 +256,28 @@ export interface Store {
   listJobs(query: { limit: number; before?: { createdAt: number; id: string } }): Promise<JobRecord[]>;
   /** Jobs in state running, waiting or cancelling, oldest first. */
   unfinishedJobs(): Promise<JobRecord[]>;
-  updateJob(id: string, patch: JobPatch): Promise<void>;
+  /** Writes the patch; with `fence`, only while that replica holds the job's lease. Answers whether it wrote. */
+  updateJob(id: string, patch: JobPatch, fence?: { heldBy: string }): Promise<boolean>;
   /** In list order; `states` keeps only children in those states. */
   jobChildren(id: string, query?: { states?: readonly ChildState[]; limit?: number; afterPosition?: number }): Promise<JobChild[]>;
-  updateJobChild(jobId: string, position: number, patch: JobChildPatch): Promise<void>;
+  /** Answers whether the child was written (false: no such child, or the `heldBy` fence held it back). */
+  updateJobChild(jobId: string, position: number, patch: JobChildPatch): Promise<boolean>;
+  /**
+   * Compare-and-set: gives an unfinished job's lease to `claim.owner` when nobody holds it, that replica already
+   * does, or its lease has expired at `claim.now`; answers whether it did. Of two replicas claiming at once, one wins.
+   */
+  claimJob(id: string, claim: JobClaim): Promise<boolean>;
+  /**
+   * The heartbeat: extends the lease to `until` while `owner` still holds it (expired or not, as long as no other
+   * replica has claimed it since); answers the job's state then (a `cancelling` another replica wrote), else undefined.
+   */
+  renewJobLease(id: string, owner: string, until: number): Promise<JobState | undefined>;
+  /** Clears the job's owner and lease when `owner` holds it (its run ended, or its replica stops). */
+  releaseJob(id: string, owner: string): Promise<void>;
+  /** Unfinished jobs whose lease is free at `now` (unowned or expired), oldest first. */
+  claimableJobs(now: number): Promise<JobRecord[]>;
+  /** IDs of the unfinished jobs a replica holds a live lease on at `now`. */
+  leasedJobIds(now: number): Promise<string[]>;
 
   /** Inserts or refreshes index rows seen at `seenAt` (first_seen kept, last_seen set, missed count reset). */
   upsertIndexed(kind: IndexKind, items: readonly IndexedItemInput[], seenAt: number): Promise<void>;
