@@ -43,6 +43,11 @@ export const indexStatusOut = z.object({
   refresh_ms: integer().describe('INDEX_REFRESH_MS: pause between sweeps'),
   max_upstream_share: z.number().describe('INDEX_MAX_UPSTREAM_SHARE: the most of its wall time a sweep spends waiting for Synapse'),
   page_size: integer().describe('INDEX_PAGE_SIZE: items asked per page'),
+  replica: z.string().describe('The replica that answered (REPLICA_ID, else `<hostname>-<pid>`)'),
+  sweeping_replica: z
+    .string()
+    .nullable()
+    .describe('The replica that sweeps (one at a time among the replicas of a PostgreSQL store; with SQLite, this one); null while none does or it cannot be known'),
 });
 
 /** How old one index's figures are. */

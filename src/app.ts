@@ -74,7 +74,7 @@ export function createApp(context: FacadeContext, routes: readonly OwnedRoute[],
         await passThrough(context, incoming, outgoing, { write, tokenOf });
       }
     } finally {
-      write?.end();
+      await write?.end();
     }
     return RESPONSE_ALREADY_SENT;
   });

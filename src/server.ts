@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener, RequestError, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { facadeErrors } from './errors.ts';
-import { parseConfig, type Config, type ConfigInput } from './config.ts';
+import { parseConfig, replicaIdOf, type Config, type ConfigInput } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { FacadeContext, UpstreamAnswer } from './pipeline/context.ts';
 import { ownedRoutes } from './routes/owned-routes.ts';
@@ -25,6 +25,8 @@ import { startBackgroundWork } from './jobs/start.ts';
 import type { BackgroundTask } from './internal/background.ts';
 import type { JobRunner } from './jobs/runner.ts';
 import type { IndexSweeper } from './index/sweeper.ts';
+import { singleReplica, type Replicas } from './replicas/replicas.ts';
+import { startPostgresReplicas } from './replicas/postgres-replicas.ts';
 
 /** A running facade. */
 export interface RunningFacade {
@@ -75,6 +77,7 @@ async function stopGracefully(server: Server, flow: FlowControl, context: Facade
   await closed;
   await Promise.all(background.map((task) => task.stop()));
   await context.upstream.close();
+  await context.replicas.close();
   await context.store.close();
   return cut;
 }
@@ -116,6 +119,26 @@ function requestListener(app: ReturnType<typeof createApp>, context: FacadeConte
   });
 }
 
+/**
+ * The replicas of this facade's store: with DATABASE_URL, every replica on that PostgreSQL (LISTEN/NOTIFY, advisory
+ * locks); without, this process alone.
+ */
+function startReplicas(config: Config, logger: Logger, metrics: ReturnType<typeof createMetrics>): Replicas & { firstAttempt: Promise<void> } {
+  const replicaId = replicaIdOf(config);
+  if (!config.databaseUrl) return { ...singleReplica(replicaId), firstAttempt: Promise.resolve() };
+  return startPostgresReplicas({
+    url: config.databaseUrl,
+    replicaId,
+    logger,
+    onSent: () => metrics.replicaChanges.inc({ direction: 'sent' }),
+    onHeard: (delayMs) => {
+      metrics.replicaChanges.inc({ direction: 'heard' });
+      metrics.replicaChangeDelay.observe(Math.max(0, delayMs) / 1000);
+    },
+    onPublishFailed: () => metrics.replicaChanges.inc({ direction: 'failed' }),
+  });
+}
+
 /** Starts a facade listening on config.host:config.port (port 0 picks a free one). */
 export async function startFacade(
   input: ConfigInput | Config,
@@ -138,20 +161,23 @@ export async function startFacade(
       cacheBytes: cache?.size ?? 0,
       upstreamRunning: limiter.running,
       upstreamQueued: limiter.queued,
-      storeUp: store.available,
+      storeUp: store.reachable,
       jobsRunning: jobsRunning(),
+      replicaListening: replicas.listening,
     }),
   });
   const log = logger ?? createLogger(config.logLevel);
   // Errors name the operation only: a row's values (which never hold a token) stay out of the log too.
   const store = openStore({
     dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
     onError: (operation, error) => {
       metrics.storeErrors.inc({ operation });
       log.error({ operation, err: error }, 'store operation failed');
     },
   });
-  await Promise.race([store.firstAttempt, sleep(STORE_OPEN_WAIT_MS)]);
+  const replicas = startReplicas(config, log, metrics);
+  await Promise.race([Promise.all([store.firstAttempt, replicas.firstAttempt]), sleep(STORE_OPEN_WAIT_MS)]);
   const upstream = new Upstream({
     onAnswered: (route, method, seconds) => metrics.upstreamDuration.observe({ route, method }, seconds),
     onFailed: (route, kind) => metrics.upstreamErrors.inc({ route, kind }),
@@ -176,11 +202,16 @@ export async function startFacade(
     mismatchLog: new LogBudget(),
     inFlightMutations: new Map(),
     sharedGets: new SharedGets<UpstreamAnswer>(),
-    freshness: new WriteTracker({ cache, gate, settleMs: config.cacheSettleMs }),
+    replicas,
+    freshness: new WriteTracker({ cache, gate, settleMs: config.cacheSettleMs, publish: (change) => replicas.publish(change) }),
     deleteProgress: new DeleteProgress(),
     ...(gate ? { gate } : {}),
     ...(cache ? { cache } : {}),
   };
+  // Another replica's change drops the same reads here; while this one cannot hear them, it serves nothing cached.
+  replicas.onChange((heard) => context.freshness.applyHeard(heard.change));
+  replicas.onListening((listening) => context.freshness.setListening(listening));
+  context.freshness.setListening(replicas.listening);
   const background = startBackgroundWork(context);
   jobsRunning = () => background.jobs.running;
   const flow = requestListener(createApp(context, ownedRoutes, { jobs: background.jobs, index: background.index }), context);

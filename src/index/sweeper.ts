@@ -12,6 +12,12 @@ import { IndexSummaryCache } from './summary.ts';
 /** How soon the sweeper looks again for an open store, milliseconds (at most INDEX_REFRESH_MS). */
 export const STORE_RECHECK_MS = 1_000;
 
+/**
+ * How soon a replica that does not sweep asks again to lead, milliseconds (at most INDEX_REFRESH_MS): the replica
+ * that swept is gone once PostgreSQL ended its connection, and another one sweeps within this.
+ */
+export const LEAD_RECHECK_MS = 2_000;
+
 /** The newest sweep of an index that failed; cleared by the next complete one. */
 export interface FailedSweep {
   startedAt: number;
@@ -23,6 +29,8 @@ export interface FailedSweep {
 export interface SweeperState {
   /** No FACADE_ADMIN_TOKEN and no verified admin yet: nothing can be swept. */
   waitingForToken: boolean;
+  /** This replica sweeps (always, with the embedded store); false while another replica of the store does. */
+  leading: boolean;
   /** When the next pass starts (while waiting: when it looks for a token again); null while one runs. */
   nextSweepAt: number | null;
   inProgress: Partial<Record<IndexKind, SweepProgress>>;
@@ -53,10 +61,12 @@ export function sweepToken(context: FacadeContext): string | undefined {
  */
 export function startIndexSweeper(context: FacadeContext): IndexSweeper {
   const { indexRefreshMs: refreshMs, indexMaxUpstreamShare: share } = context.config;
-  const state: SweeperState = { waitingForToken: false, nextSweepAt: Date.now(), inProgress: {}, lastFailure: {} };
+  const state: SweeperState = { waitingForToken: false, leading: false, nextSweepAt: Date.now(), inProgress: {}, lastFailure: {} };
   const summary = new IndexSummaryCache(context);
   const pacer = new Pacer(share);
   const storeRecheckMs = Math.min(refreshMs, STORE_RECHECK_MS);
+  const leadRecheckMs = Math.min(refreshMs, LEAD_RECHECK_MS);
+  let summaryReadAt = 0;
   // Callers of wake() not yet served by a pass that started after their call.
   let wakers: Array<() => void> = [];
   let stopped = false;
@@ -65,6 +75,15 @@ export function startIndexSweeper(context: FacadeContext): IndexSweeper {
     if (!context.store.available) return storeRecheckMs;
     // After a restart the gauges export the stored index before the first sweep ends.
     if (!summary.current) await summary.refresh().catch(() => undefined);
+    // One replica of a shared store sweeps; the others read its figures once per INDEX_REFRESH_MS.
+    state.leading = await context.replicas.lead('index-sweeper');
+    if (!state.leading) {
+      if (Date.now() - summaryReadAt >= refreshMs) {
+        summaryReadAt = Date.now();
+        await summary.refresh().catch(() => undefined);
+      }
+      return leadRecheckMs;
+    }
     const token = sweepToken(context);
     state.waitingForToken = token === undefined;
     if (token === undefined) return refreshMs;

@@ -21,6 +21,10 @@ export interface FacadeMetrics {
   auditRows: Counter<'kind'>;
   jobChildren: Counter<'action' | 'state'>;
   deletesFollowed: Counter<'result'>;
+  /** Changes told to the other replicas (`sent`), heard from them (`heard`), or that could not be told (`failed`). */
+  replicaChanges: Counter<'direction'>;
+  /** From another replica's write until this replica dropped what it changed, seconds. */
+  replicaChangeDelay: Histogram;
   /**
    * Replaces the figures the index gauges export (after each sweep): a scrape reads them, never the database.
    * Until the first call the index gauges export no samples.
@@ -44,7 +48,7 @@ export interface IndexFigures {
 /** Options of createMetrics. */
 export interface MetricsOptions {
   /** Values read at scrape time (cache bytes, limiter queue). */
-  sample: () => { cacheBytes: number; upstreamRunning: number; upstreamQueued: number; storeUp?: boolean; jobsRunning?: number };
+  sample: () => { cacheBytes: number; upstreamRunning: number; upstreamQueued: number; storeUp?: boolean; jobsRunning?: number; replicaListening?: boolean };
   /** Also export Node's process metrics (default true; tests starting many facades turn it off). */
   processMetrics?: boolean;
   /** How long one built text answers scrapes, milliseconds (default 1000): scraping in a loop costs one build a second. */
@@ -96,10 +100,18 @@ export function createMetrics({ sample, processMetrics = true, scrapeMaxAgeMs = 
   });
   new Gauge({
     name: 'facade_store_up',
-    help: '1 when the store (audit trail, deletes, jobs) is open, 0 while it is unavailable and retried.',
+    help: '1 when the store (audit trail, deletes, jobs, index) is open and its last operation reached the database, 0 while it is unavailable and retried.',
     registers,
     collect() {
       this.set(sample().storeUp ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'facade_replica_listening',
+    help: '1 while changes made through other replicas reach this one (always, with the embedded store); 0 while its PostgreSQL connection is lost: the cache and admin verdicts are then unused.',
+    registers,
+    collect() {
+      this.set(sample().replicaListening === false ? 0 : 1);
     },
   });
   new Gauge({
@@ -127,6 +139,8 @@ export function createMetrics({ sample, processMetrics = true, scrapeMaxAgeMs = 
     storeErrors: new Counter({ name: 'facade_store_errors_total', help: 'Store operations that failed (open, audit writes, delete tracking, jobs), by operation.', labelNames: ['operation'] as const, registers }),
     auditRows: new Counter({ name: 'facade_audit_rows_total', help: 'Audit rows written, by kind (owned, pass-through, login, job).', labelNames: ['kind'] as const, registers }),
     jobChildren: new Counter({ name: 'facade_job_children_total', help: 'Bulk-job children that reached a final state, by action and state (done, failed, skipped).', labelNames: ['action', 'state'] as const, registers }),
+    replicaChanges: new Counter({ name: 'facade_replica_changes_total', help: 'Changes told to the other replicas (sent), heard from them (heard), or not told because PostgreSQL failed (failed).', labelNames: ['direction'] as const, registers }),
+    replicaChangeDelay: new Histogram({ name: 'facade_replica_change_delay_seconds', help: "From another replica's write until this replica dropped the reads it made stale.", buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers }),
     deletesFollowed: new Counter({ name: 'facade_delete_follower_polls_total', help: "The delete follower's polls of Synapse, by result (progress, unchanged, gone, error).", labelNames: ['result'] as const, registers }),
     clientAborts: new Counter({ name: 'facade_client_aborts_total', help: 'Requests whose client went away before the answer was complete (mid-upload included), by route template.', labelNames: ['route'] as const, registers }),
   };

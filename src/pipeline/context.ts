@@ -11,6 +11,7 @@ import type { SharedGets } from '../protection/shared-get.ts';
 import type { WriteTracker } from '../protection/freshness.ts';
 import type { DeleteProgress } from '../protection/delete-progress.ts';
 import type { ManagedStore } from '../store/open-store.ts';
+import type { Replicas } from '../replicas/replicas.ts';
 
 /** A complete upstream answer, as shared between coalesced callers. */
 export interface UpstreamAnswer {
@@ -67,6 +68,8 @@ export interface FacadeContext {
   cache?: ResponseCache;
   /** Identical owned GETs in flight. */
   sharedGets: SharedGets<UpstreamAnswer>;
+  /** The replicas sharing the store: changes told and heard, who leads the background work. */
+  replicas: Replicas;
   /** Writes through the facade: what they make stale, which reads may be stored. */
   freshness: WriteTracker;
   /** The newest delete status served per task, so polls never go backwards. */

@@ -149,7 +149,7 @@ async function answerOwnedRoute(context: FacadeContext, admitted: Admitted, inco
       const body = await context.upstream.readBody(response);
       const status = response.statusCode;
       // A write's stale reads are dropped before its answer can reach any client (coalesced callers included).
-      write?.end(status);
+      await write?.end(status);
       if (status !== 200) {
         noteRefusal(context, { token, snapshot, status, body });
         return { status, headers: response.headers, body, shareable: false, sentWith: token };
@@ -211,7 +211,7 @@ function writeAnswer(context: FacadeContext, route: OwnedRoute, answer: Upstream
   if (route.deleteStatus && answer.status === 200 && answer.shareable) {
     const progressed = context.deleteProgress.apply(body);
     body = progressed.body;
-    for (const roomId of progressed.finished) context.freshness.roomChanged(roomId);
+    for (const roomId of progressed.finished) void context.freshness.roomChanged(roomId);
   }
   sendBytes(outgoing, answer.status, headers, body);
 }

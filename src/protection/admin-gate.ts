@@ -57,14 +57,30 @@ export class AdminGate {
   /** Bumped by every revocation that names a user or everyone. */
   #epoch = 0;
   #tokenRevocations = 0;
+  #suspended = false;
 
   constructor({ verdictTtlMs, maxVerdicts = 10_000 }: AdminGateOptions) {
     this.#ttlMs = verdictTtlMs;
     this.#verdicts = new LRUCache({ max: maxVerdicts, ttl: Math.max(verdictTtlMs, 1) });
   }
 
+  /**
+   * While suspended (this replica may miss other replicas' logouts and demotions) no verdict is kept or used:
+   * each is dropped now, and every token is verified with Synapse until the suspension ends.
+   */
+  suspend(suspended: boolean): void {
+    this.#suspended = suspended;
+    this.revokeUser(undefined);
+  }
+
+  /** Verdicts may be kept: a TTL is set and the gate is not suspended. */
+  get #keeps(): boolean {
+    return this.#ttlMs > 0 && !this.#suspended;
+  }
+
   /** The verdict kept for a token; a refusal is thrown as Synapse's answer. */
   known(token: string): { userId?: string } | undefined {
+    if (this.#suspended) return undefined;
     const verdict = this.#verdicts.get(tokenKey(token));
     if (verdict && !verdict.allowed) throw synapseAnswer(verdict.status, verdict.body);
     return verdict;
@@ -83,13 +99,13 @@ export class AdminGate {
    * plus headers over 16 KiB), and 404s, 3xx, 5xx or odd bodies say nothing about the token either.
    */
   noteProof(snapshot: GateSnapshot): void {
-    if (this.#ttlMs === 0 || !this.#current(snapshot) || this.#verdicts.has(snapshot.key)) return;
+    if (!this.#keeps || !this.#current(snapshot) || this.#verdicts.has(snapshot.key)) return;
     this.#verdicts.set(snapshot.key, { allowed: true });
   }
 
   /** Keeps Synapse's own 401/403 for a token as its verdict, so the burst behind it is refused without lookups. */
   noteRefusal(snapshot: GateSnapshot, status: number, body: unknown): void {
-    if (this.#ttlMs === 0 || !this.#current(snapshot) || !isTokenRefusal(status, body)) return;
+    if (!this.#keeps || !this.#current(snapshot) || !isTokenRefusal(status, body)) return;
     this.#verdicts.set(snapshot.key, { allowed: false, status, body });
   }
 
@@ -98,7 +114,11 @@ export class AdminGate {
    * of the token is dropped at once, and lookups in flight for it may not store their verdicts.
    */
   forget(token: string): void {
-    const key = tokenKey(token);
+    this.forgetKey(tokenKey(token));
+  }
+
+  /** {@link forget} by the token's key (another replica heard Synapse refuse it, or saw it logged out). */
+  forgetKey(key: string): void {
     this.#verdicts.delete(key);
     this.#inFlight.delete(key);
     this.#tokenEpochs.set(key, ++this.#tokenRevocations);
@@ -119,7 +139,7 @@ export class AdminGate {
 
   /** The user ID a token was verified as, when the gate knows it. */
   userOf(token: string): string | undefined {
-    const verdict = this.#verdicts.get(tokenKey(token));
+    const verdict = this.#suspended ? undefined : this.#verdicts.get(tokenKey(token));
     return verdict?.allowed ? verdict.userId : undefined;
   }
 
@@ -149,7 +169,7 @@ export class AdminGate {
    */
   async verify(token: string, lookup: Lookup): Promise<string> {
     const snapshot = this.snapshot(token);
-    let verdict = this.#verdicts.get(snapshot.key);
+    let verdict = this.#suspended ? undefined : this.#verdicts.get(snapshot.key);
     if (!verdict || (verdict.allowed && verdict.userId === undefined)) {
       let pending = this.#inFlight.get(snapshot.key);
       if (!pending) {
@@ -160,7 +180,7 @@ export class AdminGate {
         this.#inFlight.set(snapshot.key, pending);
       }
       verdict = await pending;
-      if (this.#ttlMs > 0 && this.#current(snapshot)) this.#verdicts.set(snapshot.key, verdict);
+      if (this.#keeps && this.#current(snapshot)) this.#verdicts.set(snapshot.key, verdict);
     }
     if (!verdict.allowed) throw synapseAnswer(verdict.status, verdict.body);
     return verdict.userId!;

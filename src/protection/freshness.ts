@@ -3,6 +3,8 @@
 // Synapse directly for a settle window (Synapse finishes some writes in the background).
 import { LRUCache } from 'lru-cache';
 import { decodePathSegment, encodePathSegment } from '../internal/path.ts';
+import { tokenKey } from '../internal/token-hash.ts';
+import type { ChangeRevocation, ReplicaChange } from '../replicas/replicas.ts';
 import { isTokenRefusalStatus, type AdminGate } from './admin-gate.ts';
 import type { ResponseCache } from './response-cache.ts';
 import { changesAnything, writeEffects, type WriteEffects } from './write-effects.ts';
@@ -44,9 +46,10 @@ export interface PendingWrite {
   /**
    * Called once the outcome is known, before the answer reaches the client (later calls do nothing): with
    * Synapse's status, or without one when there is none (the facade refused it, or the request was sent
-   * and failed). A 401/403 or a request never sent changed nothing; anything else may have.
+   * and failed). A 401/403 or a request never sent changed nothing; anything else may have. What this replica
+   * keeps is dropped at once; the promise resolves once the other replicas have been told.
    */
-  end(status?: number): void;
+  end(status?: number): Promise<void>;
 }
 
 /** Options of the tracker. */
@@ -57,6 +60,8 @@ export interface FreshnessOptions {
   settleMs: number;
   /** Clock, milliseconds; default Date.now. */
   now?: () => number;
+  /** Where the changes of this replica's writes go to reach the other replicas (none: a single process). */
+  publish?: (change: ReplicaChange) => Promise<void>;
 }
 
 /** Most settle windows kept one by one; past that they become one window over everything. */
@@ -72,13 +77,39 @@ export class WriteTracker {
   readonly #hot = new Map<string, number>();
   /** Rooms written through the facade: their block and delete statuses are always read from Synapse. */
   readonly #written = new LRUCache<string, true>({ max: 10_000 });
+  readonly #publish: ((change: ReplicaChange) => Promise<void>) | undefined;
   #generation = 0;
+  /** Changes made through other replicas may be missed now: nothing is read from or stored in the cache. */
+  #deaf = false;
 
-  constructor({ cache, gate, settleMs, now = Date.now }: FreshnessOptions) {
+  constructor({ cache, gate, settleMs, now = Date.now, publish }: FreshnessOptions) {
     this.#cache = cache;
     this.#gate = gate;
     this.#settleMs = settleMs;
     this.#now = now;
+    this.#publish = publish;
+  }
+
+  /**
+   * Whether this replica hears the others' changes. Going deaf drops the cache and the gate's verdicts and keeps
+   * both unused (every read bypasses the cache; every token is verified) until it hears again.
+   */
+  setListening(listening: boolean): void {
+    this.#generation += 1;
+    this.#deaf = !listening;
+    this.#cache?.clear();
+    this.#gate?.suspend(!listening);
+  }
+
+  /** A change another replica made: dropped here as if it were this replica's own write. */
+  applyHeard(change: ReplicaChange): void {
+    this.#generation += 1;
+    const effects: WriteEffects = { rooms: change.rooms, destinations: change.destinations };
+    this.#forget(effects);
+    const revoke = change.revoke;
+    if (!revoke || !this.#gate) return;
+    if (revoke.kind === 'token-key') this.#gate.forgetKey(revoke.key);
+    else this.#gate.revokeUser(revoke.kind === 'user' ? revoke.userId : undefined);
   }
 
   /** Changes at the start and at the end of every write; a read may only be stored if it did not change. */
@@ -95,24 +126,25 @@ export class WriteTracker {
       sent: () => {
         sent = true;
       },
-      end: (status) => {
+      end: async (status) => {
         if (ended) return;
         ended = true;
         this.#generation += 1;
         const changed = status === undefined ? sent : !isTokenRefusalStatus(status);
-        if (changed) this.#apply(writeEffects(rawPath), token);
+        if (changed) await this.#apply(writeEffects(rawPath), token);
       },
     };
   }
 
   /** A room changed without a write through the facade being the cause (e.g. its deletion finished). */
-  roomChanged(roomId: string): void {
+  roomChanged(roomId: string): Promise<void> {
     this.#generation += 1;
-    this.#apply({ rooms: [roomId], destinations: [] }, undefined);
+    return this.#apply({ rooms: [roomId], destinations: [] }, undefined);
   }
 
   /** Whether a read of `scope` must skip the cache (neither read nor store); `room` is the answer's own room. */
   bypasses(scope: ReadScope, room: string | undefined = scope.room): boolean {
+    if (this.#deaf) return true;
     if (room !== undefined && scope.status && this.#written.has(room)) return true;
     if (this.#hot.size === 0) return false;
     const now = this.#now();
@@ -123,16 +155,31 @@ export class WriteTracker {
     return scope.destinationList === true && (hot('dests') || hot('rooms'));
   }
 
-  #apply(effects: WriteEffects, token: string | undefined): void {
+  /** Drops what the write changed here, then tells the other replicas (in terms without the token). */
+  async #apply(effects: WriteEffects, token: string | undefined): Promise<void> {
     if (!changesAnything(effects)) return;
+    this.#forget(effects);
+    const revoke = effects.revoke;
+    let told: ChangeRevocation | undefined;
+    if (revoke && (revoke.kind === 'user' || token !== undefined)) {
+      if (revoke.kind === 'token') told = { kind: 'token-key', key: tokenKey(token!) };
+      else {
+        const userId = revoke.kind === 'user' ? revoke.userId : this.#gate?.userOf(token!);
+        told = userId === undefined ? { kind: 'everyone' } : { kind: 'user', userId };
+      }
+      if (this.#gate) {
+        if (revoke.kind === 'token') this.#gate.forget(token!);
+        else this.#gate.revokeUser(told.kind === 'user' ? told.userId : undefined);
+      }
+    }
+    await this.#publish?.({ rooms: effects.rooms, destinations: effects.destinations, ...(told ? { revoke: told } : {}) });
+  }
+
+  /** Drops the cached reads of what changed and opens its settle window. */
+  #forget(effects: WriteEffects): void {
     this.#cache?.invalidate(stalePaths(effects));
     this.#markHot(effects);
     if (effects.rooms !== 'all') for (const room of effects.rooms) this.#written.set(room, true);
-    const revoke = effects.revoke;
-    if (!revoke || !this.#gate || (revoke.kind !== 'user' && token === undefined)) return;
-    if (revoke.kind === 'token') this.#gate.forget(token!);
-    else if (revoke.kind === 'user') this.#gate.revokeUser(revoke.userId);
-    else this.#gate.revokeUser(this.#gate.userOf(token!));
   }
 
   #markHot({ rooms, destinations }: WriteEffects): void {

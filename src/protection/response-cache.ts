@@ -67,6 +67,11 @@ export class ResponseCache {
     if (ttl > 0) this.#entries.set(key, answer, { ttl });
   }
 
+  /** Drops every answer (this replica can no longer prove any of them fresh). */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   /**
    * Drops every answer whose upstream path matches one of `patterns`: a literal path, where `*` stands
    * for one segment and a trailing `/**` for anything below. A scan per mutation is cheap next to Synapse.

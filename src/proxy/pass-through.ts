@@ -71,7 +71,7 @@ export async function passThrough(
   }
   noteUpstreamStatus(incoming, response.statusCode);
   // Synapse has processed a write once its headers arrive: what it changed is dropped before the client hears.
-  write?.end(response.statusCode);
+  await write?.end(response.statusCode);
   // Synapse refused this token: whatever the gate kept for it ends now (its answer is never a proof).
   if (context.gate && isTokenRefusalStatus(response.statusCode)) {
     const token = tokenOf?.();

@@ -49,7 +49,9 @@ export function indexStatusApis(context: FacadeContext, sweeper: IndexSweeper): 
         'one request at a time, pausing so that Synapse serves it at most INDEX_MAX_UPSTREAM_SHARE of the time. A row ' +
         'missing from two complete sweeps in a row is removed; a sweep that fails part-way removes nothing. It reads ' +
         'with FACADE_ADMIN_TOKEN, else with the token of the admin verified most recently (kept in memory only); with ' +
-        'neither, `waiting_for_token` is true, and the first sweep after an admin uses the facade reads with their token.',
+        'neither, `waiting_for_token` is true, and the first sweep after an admin uses the facade reads with their token. ' +
+        'Replicas sharing a PostgreSQL store sweep one at a time (`sweeping_replica`); `next_sweep` and a sweep in ' +
+        'progress are those of the replica that answered.',
       response: indexStatusOut,
       errors: [],
       handle: async (c) => {
@@ -61,6 +63,8 @@ export function indexStatusApis(context: FacadeContext, sweeper: IndexSweeper): 
           refresh_ms: config.indexRefreshMs,
           max_upstream_share: config.indexMaxUpstreamShare,
           page_size: config.indexPageSize,
+          replica: context.replicas.replicaId,
+          sweeping_replica: (await context.replicas.leader('index-sweeper')) ?? null,
         };
         return c.json(body);
       },
