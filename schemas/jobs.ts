@@ -118,6 +118,10 @@ export const jobSummaryView = z.object({
   room_count: count(),
   counts: z.object(Object.fromEntries(CHILD_STATES.map((state) => [state, count()])) as Record<(typeof CHILD_STATES)[number], ReturnType<typeof count>>),
   error: z.string().nullable().describe('Why the job waits or stopped, when it does.'),
+  replica: z.string().nullable().describe('The replica (REPLICA_ID) holding the job’s lease: the one running it. Null when none does.'),
+  lease_expires_at: count()
+    .nullable()
+    .describe('When that lease ends unless its replica renews it (every third of JOB_LEASE_MS), milliseconds since the epoch; another replica may take the job over after it. Null when no replica holds it.'),
 });
 
 export const jobView = jobSummaryView.extend({

@@ -36,6 +36,8 @@ export function startAuditPruner(context: FacadeContext, { initialDelayMs = 60_0
   const { logger } = context;
   return everyInterval(
     async () => {
+      // Replicas of a shared store: the one leading the background work prunes.
+      if (!(await context.replicas.lead('background'))) return;
       let removed: number;
       try {
         removed = await pruneAudit(context, { batch, now });

@@ -18,23 +18,38 @@ export function workOnChild(run: ChildRun, child: JobChild): Promise<ChildOutcom
 
 /**
  * Sends a pending child. The `sending` row (with sent_at) is written and awaited inside the limiter slot,
- * before the request leaves: if that write fails nothing is sent and the job halts until the store is back.
+ * before the request leaves, and only under the job's lease: if that write fails nothing is sent and the job
+ * halts until the store is back; if another replica holds the job, or a cancel was asked for, nothing is sent.
  */
 async function sendChild(run: ChildRun, child: JobChild): Promise<ChildOutcome> {
   const { context, job, token } = run;
   let sending: JobChild = child;
+  let fenced = false;
   const outcome = await sendJobMutation(context, {
     ...childRequest(job, child.roomId),
     token,
     beforeSend: async () => {
       const sentAt = run.now();
-      await context.store.updateJobChild(job.id, child.position, { state: 'sending', sentAt, updatedAt: sentAt });
+      fenced = !(await context.store.updateJobChild(job.id, child.position, { state: 'sending', sentAt, updatedAt: sentAt, heldBy: run.owner }));
+      if (fenced) throw new Error('not sent: the job is no longer this replica’s to run');
       sending = { ...child, state: 'sending', sentAt, updatedAt: sentAt };
     },
   });
+  if (fenced) return whyFenced(run);
   if (outcome.kind === 'not-sent') return outcome.reason === 'store' ? { halt: 'store' } : 'requeue';
   const settled = await settleAnswer(run, sending, outcome);
   return settled === 'settled' ? 'sent' : settled;
+}
+
+/** Why the lease's fence kept a child back: a cancel asked for through another replica, or the job is another's now. */
+async function whyFenced(run: ChildRun): Promise<ChildOutcome> {
+  let job;
+  try {
+    job = await run.context.store.getJob(run.job.id);
+  } catch {
+    return { halt: 'store' };
+  }
+  return job?.owner === run.owner && job.state === 'cancelling' ? 'cancelled' : { halt: 'lost' };
 }
 
 /** What a sent child's answer (or its absence) makes of it. */

@@ -66,23 +66,32 @@ async function poll(context: FacadeContext, record: DeleteRecord): Promise<PollR
 
 /** Options of the follower. */
 export interface FollowerOptions {
-  /** Whether a running job already follows this delete itself (then the follower leaves it alone). */
-  followedElsewhere?: (record: DeleteRecord) => boolean;
+  /**
+   * The IDs of the jobs that follow their own deletes now, on whichever replica runs them (the follower leaves
+   * those deletes alone). Read at most once per pass, and only when a job's delete is unfinished. Default: none.
+   */
+  jobsFollowing?: () => Promise<ReadonlySet<string>>;
 }
 
 /**
  * Starts the follower: every DELETE_FOLLOW_INTERVAL_MS it walks the store's unfinished v2 deletes, oldest
  * first, one request at a time with at least FOLLOWER_MIN_GAP_MS between requests, skipping those a running
- * job follows. A store or Synapse that fails costs one pass, not the loop.
+ * job follows and, on a replica that does not lead, those started through another replica. A store or Synapse that fails costs one pass, not the loop.
  */
-export function startDeleteFollower(context: FacadeContext, { followedElsewhere = () => false }: FollowerOptions = {}): BackgroundTask & { wake(): void } {
+export function startDeleteFollower(context: FacadeContext, { jobsFollowing = async () => new Set() }: FollowerOptions = {}): BackgroundTask & { wake(): void } {
   const { deleteFollowIntervalMs: intervalMs } = context.config;
   return everyInterval(
     async (stopping) => {
       if (!context.store.available) return;
-      for (const record of await context.store.unfinishedDeletes('v2')) {
+      const records = await context.store.unfinishedDeletes('v2');
+      const following = records.some((record) => record.jobId != null) ? await jobsFollowing() : new Set<string>();
+      // Replicas of a shared store: each follows the deletes it holds the starter's token for; the deletes no replica
+      // has a token for (started before a restart) are followed with FACADE_ADMIN_TOKEN by the one leading replica.
+      const leading = records.some((record) => !context.deleteTokens.has(record.deleteId)) && (await context.replicas.lead('background'));
+      for (const record of records) {
         if (stopping.aborted) return;
-        if (followedElsewhere(record)) continue;
+        if (record.jobId != null && following.has(record.jobId)) continue;
+        if (!context.deleteTokens.has(record.deleteId) && !leading) continue;
         let result: PollResult;
         try {
           result = await poll(context, record);

@@ -20,8 +20,9 @@ export interface BackgroundWork {
 export function startBackgroundWork(context: FacadeContext): BackgroundWork {
   const jobs = new JobRunner(context);
   void jobs.start();
-  // A job follows its own deletes (and records them); the follower takes the rest, and a job's once it stops.
-  const follower = startDeleteFollower(context, { followedElsewhere: (record) => record.jobId != null && jobs.isRunning(record.jobId) });
+  // A job follows its own deletes (and records them) on the replica holding its lease; the follower takes the rest,
+  // and a job's once no replica holds it.
+  const follower = startDeleteFollower(context, { jobsFollowing: async () => new Set(await context.store.leasedJobIds(Date.now())) });
   const index = startIndexSweeper(context);
   return { tasks: [startAuditPruner(context), follower, { name: 'jobs', stop: () => jobs.stop() }, index], jobs, index };
 }

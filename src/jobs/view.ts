@@ -27,6 +27,8 @@ export function jobSummaryOf(job: JobRecord): JobSummaryView {
     room_count: job.roomCount,
     counts: Object.fromEntries(CHILD_STATES.map((state) => [state, job.counts[state] ?? 0])) as JobSummaryView['counts'],
     error: job.error,
+    replica: job.owner,
+    lease_expires_at: job.leaseUntil,
   };
 }
 

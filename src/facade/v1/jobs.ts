@@ -81,7 +81,10 @@ export function jobsApis(context: FacadeContext, jobs: JobRunner): FacadeApi[] {
       summary: 'Cancel a bulk job',
       description:
         'No further room starts; pending rooms become `skipped`; rooms in flight finish (a delete is followed to its end), ' +
-        'then the job is `cancelled`. A job waiting for a token settles its rooms in flight with the caller’s token.',
+        'then the job is `cancelled`. A job waiting for a token settles its rooms in flight with the caller’s token. ' +
+        'Sent to a replica other than the one running the job (its `replica`), the cancel is stored at once and that ' +
+        'replica stops before its next room (at most a third of JOB_LEASE_MS later); until then the answer may still ' +
+        'show rooms `pending`.',
       params: jobIdParams,
       response: jobView,
       errors: [400, 404, 409],
@@ -97,7 +100,8 @@ export function jobsApis(context: FacadeContext, jobs: JobRunner): FacadeApi[] {
       summary: 'Resume a waiting bulk job with the caller’s token',
       description:
         'A job waits when Synapse refused its token, or after a restart without FACADE_ADMIN_TOKEN. Rooms whose request ' +
-        'may have reached Synapse are first checked with Synapse, never sent again.',
+        'may have reached Synapse are first checked with Synapse, never sent again. 409 when the job is not waiting, or ' +
+        'another live replica runs it now.',
       params: jobIdParams,
       response: jobView,
       errors: [400, 404, 409],

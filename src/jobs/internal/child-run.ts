@@ -11,6 +11,8 @@ export interface ChildRun {
   context: FacadeContext;
   job: JobRecord;
   token: string;
+  /** The replica running the job: a child is marked `sending` (and then sent) only while it holds the job's lease. */
+  owner: string;
   /** Aborts when the job halts (stop, waiting, store failure): pauses end early and nothing new is sent. */
   signal: AbortSignal;
   /** Pause between polls of a delete's status, and between attempts to reconcile, milliseconds. */
@@ -22,14 +24,18 @@ export interface ChildRun {
 
 /**
  * Why a child's work stopped before its end: `waiting` (Synapse refused the token), `store` (a store write
- * failed), `interrupted` (the job halted for another reason). The child keeps its stored state.
+ * failed), `lost` (another replica holds the job now), `interrupted` (the job halted for another reason). The
+ * child keeps its stored state.
  */
 export interface Halt {
-  halt: 'waiting' | 'store' | 'interrupted';
+  halt: 'waiting' | 'store' | 'lost' | 'interrupted';
 }
 
-/** `sent`: a mutation went out (the slot then paces); `settled`: ended without one; `requeue`: not sent, try again. */
-export type ChildOutcome = 'sent' | 'settled' | 'requeue' | Halt;
+/**
+ * `sent`: a mutation went out (the slot then paces); `settled`: ended without one; `requeue`: not sent, try again;
+ * `cancelled`: not sent, another replica asked for the job's cancel (the child is still pending).
+ */
+export type ChildOutcome = 'sent' | 'settled' | 'requeue' | 'cancelled' | Halt;
 
 /** The audit action of each job action (the same names as the owned routes'). */
 const AUDIT_ACTIONS: Readonly<Record<JobAction, string>> = { block: 'room.block', unblock: 'room.unblock', delete: 'room.delete' };

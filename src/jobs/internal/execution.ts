@@ -6,8 +6,11 @@ import { pause } from '../../internal/background.ts';
 import { workOnChild } from '../children.ts';
 import type { ChildRun, Halt } from './child-run.ts';
 
-/** How a run ended; the runner stores the job's state from it (`stopped`: left as it is, for the next start). */
-export type ExecutionEnd = 'finished' | 'cancelled' | 'waiting' | 'store' | 'stopped';
+/**
+ * How a run ended; the runner stores the job's state from it (`stopped`: left as it is, for the next start;
+ * `lost`: another replica holds the job now, and nothing more is written about it here).
+ */
+export type ExecutionEnd = 'finished' | 'cancelled' | 'waiting' | 'store' | 'lost' | 'stopped';
 
 /** Wait before a child that found no free limiter slot is tried again, milliseconds. */
 const BUSY_RETRY_MS = 1_000;
@@ -16,6 +19,8 @@ const BUSY_RETRY_MS = 1_000;
 export interface ExecutionOptions {
   /** The job is being cancelled: only children already in flight are settled. */
   cancelled: boolean;
+  /** The replica running it (its lease is checked before each child is sent). */
+  owner: string;
   pollIntervalMs: number;
   reconcileAttempts: number;
   now: () => number;
@@ -30,16 +35,16 @@ export class JobExecution {
   readonly #halt = new AbortController();
   /** Ends pace pauses early once the job is cancelled. */
   readonly #wake = new AbortController();
-  #haltReason: 'waiting' | 'store' | undefined;
+  #haltReason: 'waiting' | 'store' | 'lost' | undefined;
   /** A child stopped short of its end (it keeps its stored state for the next run). */
   #interrupted = false;
   #cancelled: boolean;
   #queue: JobChild[] | undefined;
   readonly #skips: Promise<boolean>[] = [];
 
-  constructor(context: FacadeContext, job: JobRecord, token: string, { cancelled, pollIntervalMs, reconcileAttempts, now }: ExecutionOptions) {
+  constructor(context: FacadeContext, job: JobRecord, token: string, { cancelled, owner, pollIntervalMs, reconcileAttempts, now }: ExecutionOptions) {
     this.#cancelled = cancelled;
-    this.#run = { context, job, token, signal: this.#halt.signal, pollIntervalMs, reconcileAttempts, now };
+    this.#run = { context, job, token, owner, signal: this.#halt.signal, pollIntervalMs, reconcileAttempts, now };
   }
 
   /** Whether a cancel was asked for (before or during the run). */
@@ -60,6 +65,11 @@ export class JobExecution {
   /** Halts at the next safe point: a request in flight is awaited and its answer recorded, nothing new is sent. */
   stop(): void {
     this.#halt.abort();
+  }
+
+  /** Another replica holds the job now: halts at the next safe point, and the run ends `lost`. */
+  leaseLost(): void {
+    this.#halted({ halt: 'lost' });
   }
 
   async run(): Promise<ExecutionEnd> {
@@ -88,7 +98,11 @@ export class JobExecution {
       if (!child) return;
       const outcome = await workOnChild(this.#run, child);
       if (typeof outcome === 'object') return this.#halted(outcome);
-      if (outcome === 'requeue') {
+      if (outcome === 'cancelled') {
+        // Another replica asked for the cancel: this child is skipped with the other pending ones.
+        this.#queue?.unshift(child);
+        void this.cancel();
+      } else if (outcome === 'requeue') {
         this.#queue?.unshift(child);
         await pause(BUSY_RETRY_MS, this.#halt.signal);
       } else if (outcome === 'sent' && paceMs > 0) {
@@ -97,9 +111,10 @@ export class JobExecution {
     }
   }
 
-  /** One child halted the job: every slot stops at its next safe point. The first reason is kept. */
+  /** One child halted the job: every slot stops at its next safe point. The first reason is kept, but a lost lease wins. */
   #halted({ halt }: Halt): void {
     if (halt === 'interrupted') this.#interrupted = true;
+    else if (halt === 'lost') this.#haltReason = 'lost';
     else this.#haltReason ??= halt;
     this.#halt.abort();
   }

@@ -51,11 +51,11 @@ export async function sendJobMutation(context: FacadeContext, { method, path, to
       try {
         const response = await context.upstream.request({ method, path, headers: headersOf(token), body: JSON.stringify(body), label: 'job' });
         const bytes = await context.upstream.readBody(response);
-        write.end(response.statusCode);
+        await write.end(response.statusCode);
         return { kind: 'answered', status: response.statusCode, json: jsonObjectOf(bytes) };
       } catch (error) {
         // Sent, and no (complete) answer: Synapse may have applied it, so it is never sent again.
-        write.end();
+        await write.end();
         return { kind: 'no-answer', error: (error as Error).message };
       }
     });
