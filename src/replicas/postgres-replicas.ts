@@ -144,14 +144,18 @@ export function startPostgresReplicas(options: PostgresReplicasOptions): Replica
       if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
         payload = JSON.stringify({ from: replicaId, sentAt: Date.now(), change: { rooms: 'all', destinations: 'all', revoke: change.revoke } });
       }
+      if (!connection) {
+        // The lost connection was logged once; each change it cannot tell meanwhile is counted, not logged.
+        options.onPublishFailed?.();
+        return;
+      }
       try {
-        if (!connection) throw new Error('not connected');
         await within(deadAfterMs, connection.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]));
         options.onSent?.();
       } catch (error) {
         options.onPublishFailed?.();
         logger.error({ replica: replicaId, error: safeMessage(error, url) }, 'a change could not be told to the other replicas: their caches keep it until their TTL');
-        if (connection) lost(connection, error);
+        lost(connection, error);
       }
     },
     onChange: (handler) => void changeHandlers.push(handler),

@@ -1,6 +1,9 @@
-// The store's queries, written once in portable SQL over a SqlExecutor (SQLite now, PostgreSQL next).
+// The store's queries, written once in portable SQL over a SqlExecutor (SQLite or PostgreSQL): the audit trail, the
+// room deletes and the secrets here, the index's and the jobs' in their own classes.
 import { randomBytes } from 'node:crypto';
 import { IndexQueries, type IndexQueriesOptions } from './index-store.ts';
+import { JobQueries } from './job-queries.ts';
+import { PLACEHOLDER_CHUNK, fromJson, num, numOrNull, toJson, type Row } from './internal/rows.ts';
 import type { SearchIndexKind } from './migrations.ts';
 import type { IndexKind } from './index-fields.ts';
 import type { SqlExecutor, SqlValue } from './internal/executor.ts';
@@ -29,16 +32,6 @@ import type {
   Store,
 } from './store.ts';
 
-/** Rows are written or looked up in chunks of this many, to stay under every driver's placeholder limit. */
-const PLACEHOLDER_CHUNK = 200;
-
-const toJson = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
-const fromJson = <T>(text: unknown): T | null => (typeof text === 'string' ? (JSON.parse(text) as T) : null);
-const num = (value: unknown): number => Number(value);
-const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-
-type Row = Record<string, unknown>;
-
 function auditFromRow(row: Row): AuditEntry {
   return {
     id: String(row.id),
@@ -56,75 +49,18 @@ function auditFromRow(row: Row): AuditEntry {
   };
 }
 
-function jobFromRow(row: Row, counts: JobRecord['counts']): JobRecord {
-  return {
-    id: String(row.id),
-    action: row.action as JobRecord['action'],
-    options: fromJson<Record<string, unknown>>(row.options) ?? {},
-    admin: String(row.admin),
-    state: row.state as JobRecord['state'],
-    concurrency: num(row.concurrency),
-    paceMs: num(row.pace_ms),
-    listHash: String(row.list_hash),
-    roomCount: num(row.room_count),
-    createdAt: num(row.created_at),
-    updatedAt: num(row.updated_at),
-    finishedAt: numOrNull(row.finished_at),
-    error: (row.error as string | null) ?? null,
-    counts,
-    owner: (row.owner as string | null) ?? null,
-    leaseUntil: numOrNull(row.lease_until),
-  };
-}
-
-function childFromRow(row: Row): JobChild {
-  return {
-    jobId: String(row.job_id),
-    position: num(row.position),
-    roomId: String(row.room_id),
-    state: row.state as ChildState,
-    updatedAt: num(row.updated_at),
-    sentAt: numOrNull(row.sent_at),
-    deleteId: (row.delete_id as string | null) ?? null,
-    result: fromJson<Record<string, unknown>>(row.result),
-    error: (row.error as string | null) ?? null,
-  };
-}
-
-/** `SET a = ?, b = ?` and its values, for the defined fields of a patch (column names from a fixed map). */
-function setClause(patch: Record<string, unknown>, columns: Readonly<Record<string, string>>, json: ReadonlySet<string> = new Set()) {
-  const parts: string[] = [];
-  const values: SqlValue[] = [];
-  for (const [field, column] of Object.entries(columns)) {
-    if (!(field in patch) || patch[field] === undefined) continue;
-    parts.push(`${column} = ?`);
-    values.push(json.has(field) ? toJson(patch[field]) : (patch[field] as SqlValue));
-  }
-  return { sql: parts.join(', '), values };
-}
-
-const JOB_COLUMNS = { state: 'state', finishedAt: 'finished_at', error: 'error', updatedAt: 'updated_at' } as const;
-const CHILD_COLUMNS = { state: 'state', sentAt: 'sent_at', deleteId: 'delete_id', result: 'result', error: 'error', updatedAt: 'updated_at' } as const;
-/** The states a job may still run in (a lease is only ever held on these). */
-const UNFINISHED = "state IN ('running', 'waiting', 'cancelling')";
-/** A lease nobody holds at the `?` time: unowned, or ended at or before it. */
-const LEASE_FREE = '(owner IS NULL OR lease_until IS NULL OR lease_until <= ?)';
-/**
- * The lock a fence's read of the job takes, by store kind. SQLite runs one writing statement at a time, so its read
- * needs none; PostgreSQL's FOR SHARE holds a claim's UPDATE of that row until the fenced write has committed.
- */
-const ROW_LOCK: Readonly<Record<string, string>> = { postgres: ' FOR SHARE' };
-
 /** A Store over any SqlExecutor. */
 export class SqlStore implements Store {
   readonly kind: string;
   readonly #sql: SqlExecutor;
   readonly #index: IndexQueries;
+  readonly #jobs: JobQueries;
 
   constructor(kind: string, sql: SqlExecutor, search: SearchIndexKind, indexOptions: IndexQueriesOptions = {}) {
     this.kind = kind;
     this.#sql = sql;
     this.#index = new IndexQueries(sql, search, indexOptions);
+    this.#jobs = new JobQueries(sql, kind);
   }
 
   upsertIndexed(kind: IndexKind, items: readonly IndexedItemInput[], seenAt: number): Promise<void> {
@@ -268,105 +204,52 @@ export class SqlStore implements Store {
     );
   }
 
-  async createJob(job: JobStart): Promise<void> {
-    // Created with its lease, no other replica's takeover comes between a job and its claim.
-    const lease = [job.lease?.owner ?? null, job.lease?.until ?? null];
-    await this.#sql.transaction(async (tx) => {
-      await tx.run(
-        'INSERT INTO jobs (id, action, options, admin, state, concurrency, pace_ms, list_hash, room_count, created_at, updated_at, owner, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [job.id, job.action, JSON.stringify(job.options), job.admin, 'running', job.concurrency, job.paceMs, job.listHash, job.rooms.length, job.createdAt, job.createdAt, ...lease],
-      );
-      for (let start = 0; start < job.rooms.length; start += PLACEHOLDER_CHUNK) {
-        const chunk = job.rooms.slice(start, start + PLACEHOLDER_CHUNK);
-        const values = chunk.flatMap((roomId, index): SqlValue[] => [job.id, start + index, roomId, 'pending', job.createdAt]);
-        await tx.run(`INSERT INTO job_children (job_id, position, room_id, state, updated_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`, values);
-      }
-    });
+  createJob(job: JobStart): Promise<void> {
+    return this.#jobs.createJob(job);
   }
 
-  async #counts(jobId: string): Promise<JobRecord['counts']> {
-    const rows = await this.#sql.all<Row>('SELECT state, COUNT(*) AS n FROM job_children WHERE job_id = ? GROUP BY state', [jobId]);
-    return Object.fromEntries(rows.map((row) => [String(row.state), num(row.n)]));
+  getJob(id: string): Promise<JobRecord | undefined> {
+    return this.#jobs.getJob(id);
   }
 
-  async #jobs(rows: Row[]): Promise<JobRecord[]> {
-    const jobs: JobRecord[] = [];
-    for (const row of rows) jobs.push(jobFromRow(row, await this.#counts(String(row.id))));
-    return jobs;
+  listJobs(query: { limit: number; before?: { createdAt: number; id: string } }): Promise<JobRecord[]> {
+    return this.#jobs.listJobs(query);
   }
 
-  async getJob(id: string): Promise<JobRecord | undefined> {
-    const row = await this.#sql.get<Row>('SELECT * FROM jobs WHERE id = ?', [id]);
-    return row ? (await this.#jobs([row]))[0] : undefined;
+  unfinishedJobs(): Promise<JobRecord[]> {
+    return this.#jobs.unfinishedJobs();
   }
 
-  async listJobs({ limit, before }: { limit: number; before?: { createdAt: number; id: string } }): Promise<JobRecord[]> {
-    const keyset = before ? 'WHERE (created_at < ? OR (created_at = ? AND id < ?))' : '';
-    const values: SqlValue[] = before ? [before.createdAt, before.createdAt, before.id] : [];
-    return this.#jobs(await this.#sql.all<Row>(`SELECT * FROM jobs ${keyset} ORDER BY created_at DESC, id DESC LIMIT ?`, [...values, limit]));
+  claimJob(id: string, claim: JobClaim): Promise<boolean> {
+    return this.#jobs.claimJob(id, claim);
   }
 
-  async unfinishedJobs(): Promise<JobRecord[]> {
-    return this.#jobs(await this.#sql.all<Row>(`SELECT * FROM jobs WHERE ${UNFINISHED} ORDER BY created_at, id`));
+  renewJobLease(id: string, owner: string, until: number): Promise<JobState | undefined> {
+    return this.#jobs.renewJobLease(id, owner, until);
   }
 
-  async claimJob(id: string, { owner, until, now }: JobClaim): Promise<boolean> {
-    const { changes } = await this.#sql.run(
-      `UPDATE jobs SET owner = ?, lease_until = ? WHERE id = ? AND ${UNFINISHED} AND (owner = ? OR ${LEASE_FREE})`,
-      [owner, until, id, owner, now],
-    );
-    return changes === 1;
+  releaseJob(id: string, owner: string): Promise<void> {
+    return this.#jobs.releaseJob(id, owner);
   }
 
-  async renewJobLease(id: string, owner: string, until: number): Promise<JobState | undefined> {
-    const row = await this.#sql.get<Row>('UPDATE jobs SET lease_until = ? WHERE id = ? AND owner = ? RETURNING state', [until, id, owner]);
-    return row?.state as JobState | undefined;
+  claimableJobs(now: number): Promise<JobRecord[]> {
+    return this.#jobs.claimableJobs(now);
   }
 
-  async releaseJob(id: string, owner: string): Promise<void> {
-    await this.#sql.run('UPDATE jobs SET owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?', [id, owner]);
+  leasedJobIds(now: number): Promise<string[]> {
+    return this.#jobs.leasedJobIds(now);
   }
 
-  async claimableJobs(now: number): Promise<JobRecord[]> {
-    return this.#jobs(await this.#sql.all<Row>(`SELECT * FROM jobs WHERE ${UNFINISHED} AND ${LEASE_FREE} ORDER BY created_at, id`, [now]));
+  updateJob(id: string, patch: JobPatch, fence?: { heldBy: string }): Promise<boolean> {
+    return this.#jobs.updateJob(id, patch, fence);
   }
 
-  async leasedJobIds(now: number): Promise<string[]> {
-    const rows = await this.#sql.all<Row>(`SELECT id FROM jobs WHERE ${UNFINISHED} AND owner IS NOT NULL AND lease_until > ? ORDER BY id`, [now]);
-    return rows.map((row) => String(row.id));
+  jobChildren(id: string, query?: { states?: readonly ChildState[]; limit?: number; afterPosition?: number }): Promise<JobChild[]> {
+    return this.#jobs.jobChildren(id, query);
   }
 
-  async updateJob(id: string, patch: JobPatch, fence?: { heldBy: string }): Promise<boolean> {
-    const { sql, values } = setClause(patch, JOB_COLUMNS);
-    const held = fence ? ' AND owner = ?' : '';
-    const { changes } = await this.#sql.run(`UPDATE jobs SET ${sql} WHERE id = ?${held}`, [...values, id, ...(fence ? [fence.heldBy] : [])]);
-    return changes === 1;
-  }
-
-  async jobChildren(id: string, { states, limit, afterPosition }: { states?: readonly ChildState[]; limit?: number; afterPosition?: number } = {}): Promise<JobChild[]> {
-    const where = ['job_id = ?'];
-    const values: SqlValue[] = [id];
-    if (states?.length) {
-      where.push(`state IN (${states.map(() => '?').join(', ')})`);
-      values.push(...states);
-    }
-    if (afterPosition !== undefined) {
-      where.push('position > ?');
-      values.push(afterPosition);
-    }
-    const limitSql = limit === undefined ? '' : ' LIMIT ?';
-    if (limit !== undefined) values.push(limit);
-    const rows = await this.#sql.all<Row>(`SELECT * FROM job_children WHERE ${where.join(' AND ')} ORDER BY position${limitSql}`, values);
-    return rows.map(childFromRow);
-  }
-
-  async updateJobChild(jobId: string, position: number, { heldBy, ...patch }: JobChildPatch): Promise<boolean> {
-    const { sql, values } = setClause(patch, CHILD_COLUMNS, new Set(['result']));
-    // One statement, so atomic on SQLite; PostgreSQL's FOR SHARE makes a concurrent claim of the job wait for it.
-    const fence = heldBy === undefined ? '' : ` AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND owner = ? AND state <> 'cancelling'${ROW_LOCK[this.kind] ?? ''})`;
-    const fenceValues = heldBy === undefined ? [] : [jobId, heldBy];
-    const { changes } = await this.#sql.run(`UPDATE job_children SET ${sql} WHERE job_id = ? AND position = ?${fence}`, [...values, jobId, position, ...fenceValues]);
-    return changes === 1;
+  updateJobChild(jobId: string, position: number, patch: JobChildPatch): Promise<boolean> {
+    return this.#jobs.updateJobChild(jobId, position, patch);
   }
 
   async secret(name: string): Promise<Buffer> {
