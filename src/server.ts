@@ -9,7 +9,7 @@ import { createLogger, type Logger } from './log.ts';
 import type { FacadeContext, UpstreamAnswer } from './pipeline/context.ts';
 import { ownedRoutes } from './routes/owned-routes.ts';
 import { Upstream } from './upstream/client.ts';
-import { createMetrics } from './observability/metrics.ts';
+import { createMetrics, type FacadeMetrics } from './observability/metrics.ts';
 import { AdminGate } from './protection/admin-gate.ts';
 import { UpstreamLimiter } from './protection/limiter.ts';
 import { ResponseCache } from './protection/response-cache.ts';
@@ -123,7 +123,7 @@ function requestListener(app: ReturnType<typeof createApp>, context: FacadeConte
  * The replicas of this facade's store: with DATABASE_URL, every replica on that PostgreSQL (LISTEN/NOTIFY, advisory
  * locks); without, this process alone.
  */
-function startReplicas(config: Config, logger: Logger, metrics: ReturnType<typeof createMetrics>): Replicas & { firstAttempt: Promise<void> } {
+function startReplicas(config: Config, logger: Logger, metrics: FacadeMetrics): Replicas & { firstAttempt: Promise<void> } {
   const replicaId = replicaIdOf(config);
   if (!config.databaseUrl) return { ...singleReplica(replicaId), firstAttempt: Promise.resolve() };
   return startPostgresReplicas({
@@ -211,7 +211,7 @@ export async function startFacade(
   // Another replica's change drops the same reads here; while this one cannot hear them, it serves nothing cached.
   replicas.onChange((heard) => context.freshness.applyHeard(heard.change));
   replicas.onListening((listening) => context.freshness.setListening(listening));
-  context.freshness.setListening(replicas.listening);
+  if (!replicas.listening) context.freshness.setListening(false);
   const background = startBackgroundWork(context);
   jobsRunning = () => background.jobs.running;
   const flow = requestListener(createApp(context, ownedRoutes, { jobs: background.jobs, index: background.index }), context);

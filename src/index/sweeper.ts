@@ -29,8 +29,6 @@ export interface FailedSweep {
 export interface SweeperState {
   /** No FACADE_ADMIN_TOKEN and no verified admin yet: nothing can be swept. */
   waitingForToken: boolean;
-  /** This replica sweeps (always, with the embedded store); false while another replica of the store does. */
-  leading: boolean;
   /** When the next pass starts (while waiting: when it looks for a token again); null while one runs. */
   nextSweepAt: number | null;
   inProgress: Partial<Record<IndexKind, SweepProgress>>;
@@ -61,7 +59,7 @@ export function sweepToken(context: FacadeContext): string | undefined {
  */
 export function startIndexSweeper(context: FacadeContext): IndexSweeper {
   const { indexRefreshMs: refreshMs, indexMaxUpstreamShare: share } = context.config;
-  const state: SweeperState = { waitingForToken: false, leading: false, nextSweepAt: Date.now(), inProgress: {}, lastFailure: {} };
+  const state: SweeperState = { waitingForToken: false, nextSweepAt: Date.now(), inProgress: {}, lastFailure: {} };
   const summary = new IndexSummaryCache(context);
   const pacer = new Pacer(share);
   const storeRecheckMs = Math.min(refreshMs, STORE_RECHECK_MS);
@@ -76,8 +74,7 @@ export function startIndexSweeper(context: FacadeContext): IndexSweeper {
     // After a restart the gauges export the stored index before the first sweep ends.
     if (!summary.current) await summary.refresh().catch(() => undefined);
     // One replica of a shared store sweeps; the others read its figures once per INDEX_REFRESH_MS.
-    state.leading = await context.replicas.lead('index-sweeper');
-    if (!state.leading) {
+    if (!(await context.replicas.lead('index-sweeper'))) {
       if (Date.now() - summaryReadAt >= refreshMs) {
         summaryReadAt = Date.now();
         await summary.refresh().catch(() => undefined);

@@ -104,12 +104,7 @@ export class WriteTracker {
   /** A change another replica made: dropped here as if it were this replica's own write. */
   applyHeard(change: ReplicaChange): void {
     this.#generation += 1;
-    const effects: WriteEffects = { rooms: change.rooms, destinations: change.destinations };
-    this.#forget(effects);
-    const revoke = change.revoke;
-    if (!revoke || !this.#gate) return;
-    if (revoke.kind === 'token-key') this.#gate.forgetKey(revoke.key);
-    else this.#gate.revokeUser(revoke.kind === 'user' ? revoke.userId : undefined);
+    this.#drop(change);
   }
 
   /** Changes at the start and at the end of every write; a read may only be stored if it did not change. */
@@ -155,31 +150,32 @@ export class WriteTracker {
     return scope.destinationList === true && (hot('dests') || hot('rooms'));
   }
 
-  /** Drops what the write changed here, then tells the other replicas (in terms without the token). */
+  /** Drops what the write changed here, then tells the other replicas the same change. */
   async #apply(effects: WriteEffects, token: string | undefined): Promise<void> {
     if (!changesAnything(effects)) return;
-    this.#forget(effects);
-    const revoke = effects.revoke;
-    let told: ChangeRevocation | undefined;
-    if (revoke && (revoke.kind === 'user' || token !== undefined)) {
-      if (revoke.kind === 'token') told = { kind: 'token-key', key: tokenKey(token!) };
-      else {
-        const userId = revoke.kind === 'user' ? revoke.userId : this.#gate?.userOf(token!);
-        told = userId === undefined ? { kind: 'everyone' } : { kind: 'user', userId };
-      }
-      if (this.#gate) {
-        if (revoke.kind === 'token') this.#gate.forget(token!);
-        else this.#gate.revokeUser(told.kind === 'user' ? told.userId : undefined);
-      }
-    }
-    await this.#publish?.({ rooms: effects.rooms, destinations: effects.destinations, ...(told ? { revoke: told } : {}) });
+    const revoke = this.#revocationOf(effects.revoke, token);
+    const change: ReplicaChange = { rooms: effects.rooms, destinations: effects.destinations, ...(revoke ? { revoke } : {}) };
+    this.#drop(change);
+    await this.#publish?.(change);
   }
 
-  /** Drops the cached reads of what changed and opens its settle window. */
-  #forget(effects: WriteEffects): void {
+  /** Whose verdicts a write ends, in terms without the token: its key, the caller's user ID, or everyone's. */
+  #revocationOf(revoke: WriteEffects['revoke'], token: string | undefined): ChangeRevocation | undefined {
+    if (!revoke || (revoke.kind !== 'user' && token === undefined)) return undefined;
+    if (revoke.kind === 'token') return { kind: 'token-key', key: tokenKey(token!) };
+    const userId = revoke.kind === 'user' ? revoke.userId : this.#gate?.userOf(token!);
+    return userId === undefined ? { kind: 'everyone' } : { kind: 'user', userId };
+  }
+
+  /** Drops the cached reads and verdicts a change ends, and opens its settle window: for a write here or heard. */
+  #drop({ rooms, destinations, revoke }: ReplicaChange): void {
+    const effects: WriteEffects = { rooms, destinations };
     this.#cache?.invalidate(stalePaths(effects));
     this.#markHot(effects);
-    if (effects.rooms !== 'all') for (const room of effects.rooms) this.#written.set(room, true);
+    if (rooms !== 'all') for (const room of rooms) this.#written.set(room, true);
+    if (!revoke || !this.#gate) return;
+    if (revoke.kind === 'token-key') this.#gate.forgetKey(revoke.key);
+    else this.#gate.revokeUser(revoke.kind === 'user' ? revoke.userId : undefined);
   }
 
   #markHot({ rooms, destinations }: WriteEffects): void {

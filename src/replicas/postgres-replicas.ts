@@ -5,6 +5,7 @@
 // listening, and the facade serves nothing from its cache.
 import pg from 'pg';
 import type { Logger } from '../log.ts';
+import { redactorOf } from '../store/postgres.ts';
 import type { HeardChange, LeadRole, Replicas } from './replicas.ts';
 
 /** The channel every replica of a store listens on. */
@@ -42,12 +43,6 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** The message of a pg error without anything of the connection string (which may hold a password). */
-const safeMessage = (error: unknown, url: string): string => {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split(url).join('[DATABASE_URL]');
-};
-
 const isHeard = (value: unknown): value is HeardChange => {
   const heard = value as Partial<HeardChange> | null;
   return typeof heard?.from === 'string' && typeof heard.sentAt === 'number' && typeof heard.change === 'object' && heard.change !== null;
@@ -68,6 +63,13 @@ export function startPostgresReplicas(options: PostgresReplicasOptions): Replica
   let retry: NodeJS.Timeout | undefined;
   let backoff = reconnectMs;
   const held = new Set<LeadRole>();
+  // pg's errors may name the connection string; the store's redaction blanks it and its password (a lost
+  // connection comes back as StoreUnavailableError around the redacted error, whose message says more).
+  const redact = redactorOf(url);
+  const safeMessage = (error: unknown) => {
+    const redacted = redact(error);
+    return redacted.cause instanceof Error ? redacted.cause.message : redacted.message;
+  };
 
   const setListening = (value: boolean) => {
     if (listening === value) return;
@@ -85,7 +87,7 @@ export function startPostgresReplicas(options: PostgresReplicasOptions): Replica
     clearInterval(heartbeat);
     connection.removeAllListeners('notification');
     connection.end().catch(() => {});
-    if (!closed) logger.warn({ replica: replicaId, error: safeMessage(error, url) }, 'replica connection to PostgreSQL lost');
+    if (!closed) logger.warn({ replica: replicaId, error: safeMessage(error) }, 'replica connection to PostgreSQL lost');
     setListening(false);
     scheduleConnect();
   };
@@ -132,7 +134,6 @@ export function startPostgresReplicas(options: PostgresReplicasOptions): Replica
   const firstAttempt = connect();
 
   return {
-    kind: 'postgres',
     replicaId,
     firstAttempt,
     get listening() {
@@ -154,7 +155,7 @@ export function startPostgresReplicas(options: PostgresReplicasOptions): Replica
         options.onSent?.();
       } catch (error) {
         options.onPublishFailed?.();
-        logger.error({ replica: replicaId, error: safeMessage(error, url) }, 'a change could not be told to the other replicas: their caches keep it until their TTL');
+        logger.error({ replica: replicaId, error: safeMessage(error) }, 'a change could not be told to the other replicas: their caches keep it until their TTL');
         lost(connection, error);
       }
     },

@@ -29,8 +29,6 @@ export interface HeardChange {
 
 /** The replicas sharing this facade's store, as one facade sees them. */
 export interface Replicas {
-  /** 'single' (the embedded store: no other replica) or 'postgres' (LISTEN/NOTIFY and advisory locks). */
-  readonly kind: 'single' | 'postgres';
   /** This facade's name among them. */
   readonly replicaId: string;
   /**
@@ -60,7 +58,6 @@ export type LeadRole = 'index-sweeper' | 'background';
 /** The embedded store's single process: always listening, always leading, nobody to tell. */
 export function singleReplica(replicaId: string): Replicas {
   return {
-    kind: 'single',
     replicaId,
     listening: true,
     publish: async () => {},

@@ -45,9 +45,6 @@ export const INDEXES: Readonly<Record<IndexKind, { table: string; key: string; f
   destinations: { table: 'index_destinations', key: 'destination', fields: DESTINATION_FIELDS, searched: [] },
 };
 
-/** Columns kept beside the fields: when the facade first and last saw the row, and the facade's own knowledge. */
-export const TRACKING_COLUMNS = ['first_seen', 'last_seen'] as const;
-
 /**
  * The text `q` is matched against: the key and the searched fields, lower-cased the Unicode way
  * (`toLowerCase` after NFKC) and joined by U+001F (SQLite reads text only up to a NUL), so accented and full-width letters match alike on every database.

@@ -32,32 +32,28 @@ function columnOf(kind: IndexKind, name: string): string {
 /** LIKE pattern of a substring, with `\` escaping LIKE's own wildcards. */
 const containing = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
-/**
- * How a WHERE clause matches `q`: `like` compares every row's search text (PostgreSQL's planner uses its trigram
- * index for it on its own); `trigrams` first asks SQLite's trigram table for the rows holding every trigram of `q`
- * in sequence, then compares only those; `none` leaves `q` out (a query adds it itself).
- */
-type SearchBy = 'like' | 'trigrams' | 'none';
-
 /** An FTS5 phrase of `text`: its trigrams in sequence, which is to say the substring. */
 const phraseOf = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
-/** The WHERE clause of a filter. */
-function whereOf(kind: IndexKind, filter: IndexFilter, searchBy: SearchBy = 'like'): { sql: string; values: SqlValue[] } {
+/**
+ * The rows SQLite's trigram table lists for the normalised `q` (those holding its trigrams in sequence), joined to
+ * `table`, as a FROM clause and its value. CROSS JOIN keeps SQLite from walking a sort index instead.
+ */
+function listedByTrigrams(table: string, q: string): { sql: string; values: SqlValue[] } {
+  const search = searchTableOf(table);
+  return { sql: `(SELECT rowid AS listed FROM ${search} WHERE ${search} MATCH ?) AS candidates CROSS JOIN ${table} ON ${table}.seq = candidates.listed`, values: [phraseOf(q)] };
+}
+
+/** The WHERE clause of a filter; `withQ` false leaves `q` out (a query compares it itself). */
+function whereOf(kind: IndexKind, filter: IndexFilter, withQ = true): { sql: string; values: SqlValue[] } {
   const parts: string[] = [];
   const values: SqlValue[] = [];
   const add = (sql: string, ...params: SqlValue[]) => {
     parts.push(sql);
     values.push(...params);
   };
-  const q = filter.q ? normaliseSearch(filter.q) : '';
-  if (q !== '' && searchBy !== 'none') {
-    if (searchBy === 'trigrams') {
-      const search = searchTableOf(INDEXES[kind].table);
-      add(`seq IN (SELECT rowid FROM ${search} WHERE ${search} MATCH ?)`, phraseOf(q));
-    }
-    add("search_text LIKE ? ESCAPE '\\'", containing(q));
-  }
+  // PostgreSQL's planner answers this LIKE from its trigram index on its own.
+  if (withQ && filter.q) add("search_text LIKE ? ESCAPE '\\'", containing(normaliseSearch(filter.q)));
   for (const [name, value] of Object.entries(filter.equals ?? {})) {
     parts.push(`${columnOf(kind, name)} = ?`);
     values.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
@@ -127,9 +123,9 @@ export class IndexQueries {
     this.#cacheCounts = cacheCounts;
   }
 
-  /** Whether `q` of this filter can be looked up in SQLite's trigram table. */
-  #byTrigrams(filter: IndexFilter): boolean {
-    return this.#search === 'fts5-trigram' && filter.q !== undefined && [...normaliseSearch(filter.q)].length >= TRIGRAM_LENGTH;
+  /** Whether the normalised `q` can be looked up in SQLite's trigram table. */
+  #byTrigrams(q: string): boolean {
+    return this.#search === 'fts5-trigram' && [...q].length >= TRIGRAM_LENGTH;
   }
 
   /** Every write to the index calls this, before and after it: a count read meanwhile is never kept. */
@@ -214,10 +210,11 @@ export class IndexQueries {
     const seekSql = seek ? ` AND ${seek.sql}` : '';
     const seekValues = seek?.values ?? [];
     const order = orderBy(keys);
+    const q = filter.q ? normaliseSearch(filter.q) : '';
     let rows: Row[];
-    if (this.#byTrigrams(filter)) {
-      const rest = whereOf(kind, filter, 'none');
-      const like = containing(normaliseSearch(filter.q!));
+    if (this.#byTrigrams(q)) {
+      const rest = whereOf(kind, filter, false);
+      const like = containing(q);
       // The first SEARCH_WALK_ROWS rows in the page's order, narrow (key, sort column, text), then those holding q.
       const sortColumns = [...new Set(['seq', 'search_text', ...keys.map((sortKey) => sortKey.column)])].join(', ');
       rows = await this.#sql.all<Row>(
@@ -226,13 +223,11 @@ export class IndexQueries {
         [...rest.values, ...seekValues, SEARCH_WALK_ROWS, like, limit],
       );
       if (rows.length < limit) {
-        // Fewer than a page among them: the rest of the order may hold more, so the trigram table lists the rows
-        // holding q and only those are sorted (CROSS JOIN keeps SQLite from walking a sort index instead).
-        const search = searchTableOf(table);
+        // Fewer than a page among them: the rest of the order may hold more, so only the listed rows are sorted.
+        const listed = listedByTrigrams(table, q);
         rows = await this.#sql.all<Row>(
-          `SELECT ${table}.* FROM (SELECT rowid AS listed FROM ${search} WHERE ${search} MATCH ?) AS candidates CROSS JOIN ${table} ON ${table}.seq = candidates.listed ` +
-            `WHERE search_text LIKE ? ESCAPE '\\' AND ${rest.sql}${seekSql} ORDER BY ${order} LIMIT ?`,
-          [phraseOf(normaliseSearch(filter.q!)), like, ...rest.values, ...seekValues, limit],
+          `SELECT ${table}.* FROM ${listed.sql} WHERE search_text LIKE ? ESCAPE '\\' AND ${rest.sql}${seekSql} ORDER BY ${order} LIMIT ?`,
+          [...listed.values, like, ...rest.values, ...seekValues, limit],
         );
       }
     } else {
@@ -249,17 +244,15 @@ export class IndexQueries {
     const cached = this.#cacheCounts ? this.#counts.get(key) : undefined;
     if (cached !== undefined && cached.generation === generation) return cached.total;
     const { table } = INDEXES[kind];
-    let searchBy: SearchBy = 'like';
-    if (this.#byTrigrams(filter)) {
+    const q = filter.q ? normaliseSearch(filter.q) : '';
+    let from = { sql: table, values: [] as SqlValue[] };
+    if (this.#byTrigrams(q)) {
       const search = searchTableOf(table);
-      const probe = await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${search} WHERE ${search} MATCH ? LIMIT ?) AS listed`, [
-        phraseOf(normaliseSearch(filter.q!)),
-        SEARCH_COUNT_PROBE + 1,
-      ]);
-      if (Number(probe?.n ?? 0) <= SEARCH_COUNT_PROBE) searchBy = 'trigrams';
+      const probe = await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${search} WHERE ${search} MATCH ? LIMIT ?) AS probe`, [phraseOf(q), SEARCH_COUNT_PROBE + 1]);
+      if (Number(probe?.n ?? 0) <= SEARCH_COUNT_PROBE) from = listedByTrigrams(table, q);
     }
-    const where = whereOf(kind, filter, searchBy);
-    const row = await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where.sql}`, where.values);
+    const where = whereOf(kind, filter);
+    const row = await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${from.sql} WHERE ${where.sql}`, [...from.values, ...where.values]);
     const total = Number(row?.n ?? 0);
     // Kept only if no write started or ended while it was counted.
     if (this.#cacheCounts && generation === this.#generation) this.#counts.set(key, { generation, total });

@@ -1,6 +1,6 @@
 // Versioned schema migrations, applied in order at start-up. Portable SQL: each dialect differs only in the
 // words of `DIALECT_WORDS`; timestamps are milliseconds in BIGINT, JSON is TEXT.
-import { DESTINATION_FIELDS, ROOM_FIELDS, type IndexField } from './index-fields.ts';
+import { DESTINATION_FIELDS, INDEXES, ROOM_FIELDS, type IndexField, type IndexKind } from './index-fields.ts';
 import type { SqlExecutor } from './internal/executor.ts';
 
 /**
@@ -54,12 +54,14 @@ function indexTable(table: string, key: string, fields: readonly IndexField[], e
 }
 
 /** An index table's sort indexes: the sorts admin tools ask for most, each tie-broken by the key. */
-const SORT_INDEXES: Readonly<Record<string, { key: string; columns: readonly string[] }>> = {
-  index_rooms: { key: 'room_id', columns: ['name', 'joined_members', 'joined_local_members', 'state_events', 'creator', 'version', 'first_seen'] },
-  index_destinations: { key: 'destination', columns: ['failure_ts'] },
+const SORTED_COLUMNS: Readonly<Record<IndexKind, readonly string[]>> = {
+  rooms: ['name', 'joined_members', 'joined_local_members', 'state_events', 'creator', 'version', 'first_seen'],
+  destinations: ['failure_ts'],
 };
-const sortIndexes = (table: string): string[] =>
-  SORT_INDEXES[table]!.columns.map((column) => `CREATE INDEX ${table}_${column} ON ${table} (${column}, ${SORT_INDEXES[table]!.key})`);
+const sortIndexes = (kind: IndexKind): string[] => {
+  const { table, key } = INDEXES[kind];
+  return SORTED_COLUMNS[kind].map((column) => `CREATE INDEX ${table}_${column} ON ${table} (${column}, ${key})`);
+};
 
 /** The statements that make `search_text` searchable by substring without a full scan, per dialect. */
 function searchIndex(words: DialectWords, table: string): string[] {
@@ -83,15 +85,17 @@ function searchIndex(words: DialectWords, table: string): string[] {
 }
 
 /** Version 5's rebuild of a version-4 index table with its `seq` number, rows (first_seen included) kept. */
-function withSeq(words: DialectWords, table: string, key: string, fields: readonly IndexField[], extra: readonly { name: string; type: string }[] = []): string[] {
+function withSeq(words: DialectWords, kind: IndexKind, extra: readonly { name: string; type: string }[] = []): string[] {
+  const { table, key, fields } = INDEXES[kind];
   const next = `${table}_next`;
-  const columns = [key, ...fields.map((field) => field.name), ...extra.map((column) => column.name), 'item', 'search_text', 'first_seen', 'last_seen', 'missed_sweeps'].join(', ');
+  const bookkeeping = INDEX_BOOKKEEPING.map((column) => column.split(' ')[0]);
+  const columns = [key, ...fields.map((field) => field.name), ...extra.map((column) => column.name), ...bookkeeping].join(', ');
   return [
     indexTable(next, key, fields, extra.map((column) => `${column.name} ${column.type}`), words),
     `INSERT INTO ${next} (${columns}) SELECT ${columns} FROM ${table} ORDER BY first_seen, ${key}`,
     `DROP TABLE ${table}`,
     `ALTER TABLE ${next} RENAME TO ${table}`,
-    ...sortIndexes(table),
+    ...sortIndexes(kind),
     ...searchIndex(words, table),
   ];
 }
@@ -203,9 +207,9 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: ({ serialKey }) => [
       indexTable('index_rooms', 'room_id', ROOM_FIELDS, [`${ROOM_BLOCKED_COLUMN.name} ${ROOM_BLOCKED_COLUMN.type}`]),
       // The sorts an admin tool asks for most; any other field sorts without an index (a full scan of the rows).
-      ...sortIndexes('index_rooms'),
+      ...sortIndexes('rooms'),
       indexTable('index_destinations', 'destination', DESTINATION_FIELDS),
-      ...sortIndexes('index_destinations'),
+      ...sortIndexes('destinations'),
       `CREATE TABLE index_sweeps (
         id ${serialKey},
         kind TEXT NOT NULL,
@@ -223,8 +227,8 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'index search by trigrams',
     statements: (words) => [
-      ...withSeq(words, 'index_rooms', 'room_id', ROOM_FIELDS, [ROOM_BLOCKED_COLUMN]),
-      ...withSeq(words, 'index_destinations', 'destination', DESTINATION_FIELDS),
+      ...withSeq(words, 'rooms', [ROOM_BLOCKED_COLUMN]),
+      ...withSeq(words, 'destinations'),
     ],
   },
   {

@@ -61,7 +61,7 @@ export class PostgresError extends Error {
  * no cause or property of the original (Node's URL errors carry the text they failed to parse). A lost connection
  * becomes StoreUnavailableError, as a store that never opened.
  */
-function redactorOf(url: string): (error: unknown) => Error {
+export function redactorOf(url: string): (error: unknown) => Error {
   const secrets = [url];
   try {
     const { password } = new URL(url);
