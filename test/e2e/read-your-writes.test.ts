@@ -1,5 +1,7 @@
 // Read-your-writes (issue 14): a write through the facade is visible to every read after it, cache or not.
+import { readFile } from 'node:fs/promises';
 import { describe, expect, inject, it } from 'vitest';
+import { synapsePaths } from '../../scripts/synapse/paths.ts';
 import { admin, seg } from './support/compare.ts';
 import { blockStatus, roomDetails, roomList, unchanged, type Json } from './support/expected.ts';
 import {
@@ -48,6 +50,15 @@ const expectNotHit = (reply: Reply, label: string) => expect(reply.cache, label)
 
 /** The rank of a delete status: it may only go up. */
 const RANK: Record<string, number> = { scheduled: 0, active: 1, complete: 2, failed: 2 };
+
+/** Whether Synapse's log says its task `deleteId` failed on its own SQLite foreign-key check. */
+async function failedOnForeignKey(deleteId: string): Promise<boolean> {
+  const log = await readFile(synapsePaths.log, 'utf8');
+  const failed = log.indexOf(`scheduled task ${deleteId} failed`);
+  if (failed < 0) return false;
+  const traceback = log.slice(failed, log.indexOf(' - INFO - ', failed));
+  return traceback.includes('FOREIGN KEY constraint failed');
+}
 
 describe('read-your-writes through the caching facade', () => {
   it('a join via the admin API shows in members, details and the list entry at once', async () => {
@@ -121,22 +132,34 @@ describe('read-your-writes through the caching facade', () => {
       expect({ status: none.status, errcode: none.body.errcode }).toStrictEqual({ status: 404, errcode: 'M_NOT_FOUND' });
       expectNotHit(none, 'delete status of a room without a task');
     }
-    const deleteId = (await write('DELETE', admin(`/v2/rooms/${seg(roomId)}`), {})).body.delete_id as string;
-    const byId: Call = { target: admin(`/v2/rooms/delete_status/${deleteId}`), token: synapse().adminToken };
-    let rank = -1;
-    const polled = await pollReplies(async () => {
-      expectNotHit(await viaFacade(reads.block), 'block status during the delete');
-      const ofRoom = await viaFacade(reads.deleteStatus);
-      expectNotHit(ofRoom, 'delete status of the room during the delete');
-      expect(ofRoom.status).toBe(200);
-      const task = await viaFacade(byId);
-      expect(task.status, JSON.stringify(task.body)).toBe(200);
-      const next = RANK[task.body.status as string];
-      expect(next, `status ${String(task.body.status)} after rank ${rank}`).toBeGreaterThanOrEqual(rank);
-      rank = next!;
-      return task;
-    }, (task) => task.body.status === 'complete' || task.body.status === 'failed', 30_000);
-    expect(polled.at(-1)!.body).toMatchObject({ delete_id: deleteId, room_id: roomId, status: 'complete' });
+    /** One v2 delete through the facade, polled to its end; every status read fresh and never going backwards. */
+    const deleteAndPoll = async () => {
+      const deleteId = (await write('DELETE', admin(`/v2/rooms/${seg(roomId)}`), {})).body.delete_id as string;
+      const byId: Call = { target: admin(`/v2/rooms/delete_status/${deleteId}`), token: synapse().adminToken };
+      let rank = -1;
+      const polled = await pollReplies(async () => {
+        expectNotHit(await viaFacade(reads.block), 'block status during the delete');
+        const ofRoom = await viaFacade(reads.deleteStatus);
+        expectNotHit(ofRoom, 'delete status of the room during the delete');
+        expect(ofRoom.status).toBe(200);
+        const task = await viaFacade(byId);
+        expect(task.status, JSON.stringify(task.body)).toBe(200);
+        const next = RANK[task.body.status as string];
+        expect(next, `status ${String(task.body.status)} after rank ${rank}`).toBeGreaterThanOrEqual(rank);
+        rank = next!;
+        return task;
+      }, (task) => task.body.status === 'complete' || task.body.status === 'failed', 30_000);
+      return { deleteId, last: polled.at(-1)!.body };
+    };
+    // Synapse 1.163.2 on SQLite sometimes fails the purge of a room created a moment ago with its own
+    // `FOREIGN KEY constraint failed` (its task ends `failed`, which the facade reports as it is; seen once in CI):
+    // that is Synapse's defect, so the delete is asked again, at most three times, as test/e2e/index.test.ts does.
+    // Its answer carries no reason, so only a failure its log shows to be that one is tried again.
+    let ended = await deleteAndPoll();
+    for (let attempt = 2; attempt <= 3 && ended.last.status === 'failed' && (await failedOnForeignKey(ended.deleteId)); attempt += 1) {
+      ended = await deleteAndPoll();
+    }
+    expect(ended.last).toMatchObject({ delete_id: ended.deleteId, room_id: roomId, status: 'complete' });
     const details = await readBoth(reads.details, roomDetails);
     expect({ status: details.facade.status, errcode: details.facade.body.errcode }).toStrictEqual({ status: 404, errcode: 'M_NOT_FOUND' });
     expect(entryOf((await readBoth(reads.list, roomList)).facade.body, roomId)).toBeUndefined();
