@@ -131,3 +131,54 @@ export function answerClientError(context: RejectionContext, error: Error & { co
   context.metrics.requests.inc(labels);
   context.logger.info({ request_id: requestId, ...labels, status: refusal.status, rejected: refusal.message }, 'request');
 }
+
+// The request-target checks @hono/node-server makes before it can build a Request (src/url.ts and newRequest in
+// its listener), made here for the Synapse paths that never go through it, so both kinds of path refuse alike.
+const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
+const PLAIN_TARGET = /^\/[!#$&-;=?-[\]_a-z~]*$/;
+const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/;
+
+/** The facade's text for a target the HTTP layer cannot take, from the adapter's RequestError message. */
+export function requestTargetRefusal(message: string): string {
+  return /host/i.test(message) ? 'Invalid Host header' : 'Invalid request target';
+}
+
+/** A backslash in the path (before any `?`) is refused: URL parsers would read it as a slash. */
+const backslashInPath = (target: string) => {
+  const backslash = target.indexOf('\\');
+  if (backslash === -1) return false;
+  const query = target.indexOf('?');
+  return query === -1 || backslash < query;
+};
+
+function parses(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why this request's target cannot be taken (as `Invalid request target` or `Invalid Host header`), or
+ * undefined. The common case, a plain origin-form path and a plain Host, costs two regular-expression tests.
+ */
+export function requestTargetProblem(incoming: IncomingMessage): string | undefined {
+  const target = incoming.url ?? '';
+  if (target[0] !== '/' && (target.startsWith('http://') || target.startsWith('https://'))) {
+    return backslashInPath(target) || parses(target) === undefined ? 'Invalid request target' : undefined;
+  }
+  const host = incoming.headers.host || 'localhost';
+  const scheme = 'encrypted' in incoming.socket && incoming.socket.encrypted ? 'https' : 'http';
+  if (!PLAIN_HOST.test(host)) {
+    if (backslashInPath(target)) return 'Invalid request target';
+    const url = parses(`${scheme}://${host}${target}`);
+    if (url === undefined) return 'Invalid request target';
+    const bare = (host.includes(':') ? host.replace(/:\d+$/, '') : host).toLowerCase();
+    return url.hostname.length !== host.length && url.hostname !== bare ? 'Invalid Host header' : undefined;
+  }
+  if (target.length === 0) return undefined;
+  if (target.charCodeAt(0) !== 47) return 'Invalid request target';
+  if (PLAIN_TARGET.test(target) && !DOT_SEGMENT.test(target)) return undefined;
+  return backslashInPath(target) || parses(`${scheme}://${host}${target}`) === undefined ? 'Invalid request target' : undefined;
+}

@@ -3,7 +3,35 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-/** Creates the logger; `destination` lets tests capture the lines. */
+/** Bytes gathered before one write to stdout: one system call per batch of request lines, not one per line. */
+const STDOUT_BATCH_BYTES = 4_096;
+/** Longest a line waits in the batch when traffic is light. */
+const STDOUT_FLUSH_MS = 200;
+
+let stdout: pino.DestinationStream | undefined;
+
+/**
+ * The process's one stdout destination: lines are batched (pino's asynchronous logging), written at least every
+ * {@link STDOUT_FLUSH_MS}, and flushed synchronously when the process exits, so a stop or a crash keeps its
+ * last lines; only a SIGKILL can lose the last fraction of a second.
+ */
+function stdoutDestination(): pino.DestinationStream {
+  if (stdout === undefined) {
+    const destination = pino.destination({ dest: 1, sync: false, minLength: STDOUT_BATCH_BYTES });
+    setInterval(() => destination.flush(), STDOUT_FLUSH_MS).unref();
+    process.once('exit', () => {
+      try {
+        destination.flushSync();
+      } catch {
+        // A write still in flight at exit: nothing more can be done.
+      }
+    });
+    stdout = destination;
+  }
+  return stdout;
+}
+
+/** Creates the logger; `destination` lets tests capture the lines (default: stdout, batched). */
 export function createLogger(
   level: string,
   destination?: NodeJS.WritableStream,
@@ -14,5 +42,6 @@ export function createLogger(
     // A last line of defence: these paths are never printed even if something tries.
     redact: { paths: ['req.headers.authorization', 'headers.authorization', 'access_token', '*.access_token'], censor: '[redacted]' },
   };
-  return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
+  if (destination) return pino(options, destination as pino.DestinationStream);
+  return level === 'silent' ? pino(options) : pino(options, stdoutDestination());
 }

@@ -18,7 +18,9 @@ import { WriteTracker } from './protection/freshness.ts';
 import { DeleteProgress } from './protection/delete-progress.ts';
 import { LogBudget } from './internal/log-budget.ts';
 import { flowControlled, type FlowControl } from './protection/connection-flow.ts';
-import { answerClientError, hostHeaderProblem, rejectRequest } from './http-layer-rejections.ts';
+import { answerClientError, hostHeaderProblem, rejectRequest, requestTargetProblem, requestTargetRefusal } from './http-layer-rejections.ts';
+import { synapseListener } from './synapse-listener.ts';
+import { originFormTarget } from './internal/query.ts';
 import { JSON_HEADERS } from './pipeline/respond.ts';
 import { openStore } from './store/open-store.ts';
 import { startBackgroundWork } from './jobs/start.ts';
@@ -82,9 +84,13 @@ async function stopGracefully(server: Server, flow: FlowControl, context: Facade
   return cut;
 }
 
+/** The facade's own namespace, served by Hono; everything else is a Synapse path. */
+const isFacadePath = (target: string) => target.startsWith('/_facade') && (target.length === 8 || '/?'.includes(target[8]!));
+
 /**
- * The Node request listener: Hono's adapter behind the per-connection flow control, with every request the
- * HTTP layer refuses (a bad Host, a target Hono cannot turn into a URL) answered as a Matrix error.
+ * The Node request listener: Synapse paths straight to their handler, the facade's own endpoints through Hono's
+ * adapter, both behind the per-connection flow control, with every request the HTTP layer refuses (a bad Host, a
+ * target that is not a URL) answered as a Matrix error.
  */
 function requestListener(app: ReturnType<typeof createApp>, context: FacadeContext): FlowControl {
   // Hono answers HEAD by running the GET handler and wrapping its result in a new Response, which hides the
@@ -99,17 +105,19 @@ function requestListener(app: ReturnType<typeof createApp>, context: FacadeConte
     hostname: 'localhost',
     errorHandler: (error) => {
       if (dispatching && error instanceof RequestError) {
-        const text = /host/i.test(error.message) ? 'Invalid Host header' : 'Invalid request target';
-        rejectRequest(context, ...dispatching, text);
+        rejectRequest(context, ...dispatching, requestTargetRefusal(error.message));
         return undefined;
       }
       const internal = facadeErrors.internal();
       return new Response(JSON.stringify(internal.toBody()), { status: internal.status, headers: JSON_HEADERS });
     },
   });
+  const synapse = synapseListener(context, ownedRoutes);
   return flowControlled((incoming, outgoing) => {
-    const problem = hostHeaderProblem(incoming);
+    const problem = hostHeaderProblem(incoming) ?? requestTargetProblem(incoming);
     if (problem) return rejectRequest(context, incoming, outgoing, problem);
+    const target = originFormTarget(incoming.url ?? '/');
+    if (!isFacadePath(target)) return synapse(incoming, outgoing, target);
     dispatching = [incoming, outgoing];
     try {
       return honoListener(incoming, outgoing);
@@ -214,7 +222,7 @@ export async function startFacade(
   if (!replicas.listening) context.freshness.setListening(false);
   const background = startBackgroundWork(context);
   jobsRunning = () => background.jobs.running;
-  const flow = requestListener(createApp(context, ownedRoutes, { jobs: background.jobs, index: background.index }), context);
+  const flow = requestListener(createApp(context, { jobs: background.jobs, index: background.index }), context);
   // Node's own bare 400 for a missing Host is replaced by the facade's Matrix one (hostHeaderProblem).
   const server = createServer({ requireHostHeader: false }, flow.listener);
   // Typed as a Duplex for HTTP/2's sake; a node:http server's sockets are net.Sockets.

@@ -8,6 +8,7 @@ const HEX = /^[0-9A-Fa-f]{2}$/;
 
 /** Percent-decodes like Python's `unquote_to_bytes`: malformed `%` sequences are kept literally. */
 export function percentDecodeToBytes(text: string): Buffer {
+  if (!text.includes('%')) return Buffer.from(text, 'latin1');
   const input = Buffer.from(text, 'latin1');
   const out = Buffer.allocUnsafe(input.length);
   let length = 0;

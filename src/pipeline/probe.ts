@@ -29,8 +29,10 @@ export function createProbe(
   context: FacadeContext,
   { headers, rawQuery, token }: { headers: Record<string, string | string[]>; rawQuery: string; token: string },
 ): Probe {
-  const credentials = verbatimPairs(rawQuery).join('&');
+  // Worked out on the first question: most requests (a cache hit, say) never ask one.
+  let credentials: string | undefined;
   return async (path) => {
+    credentials ??= verbatimPairs(rawQuery).join('&');
     const target = credentials ? `${path}${path.includes('?') ? '&' : '?'}${credentials}` : path;
     const answer = await getJson(context, target, headers);
     if (isTokenRefusalStatus(answer.status)) context.gate?.forget(token);
@@ -50,10 +52,19 @@ const ACCESS_TOKEN_KEY: ReadonlySet<string> = new Set(['access_token']);
  * pair goes, verbatim, as the only query parameter.
  */
 export function createGateLookup(context: FacadeContext, { token, rawQuery }: { token: string; rawQuery: string }): Lookup {
-  const inHeader = HEADER_SAFE_TOKEN.test(token);
-  const headers: Record<string, string> = inHeader ? { authorization: `Bearer ${token}` } : {};
-  const queryToken = inHeader ? undefined : verbatimPairs(rawQuery, ACCESS_TOKEN_KEY)[0];
-  return (path) => getJson(context, queryToken ? `${path}${path.includes('?') ? '&' : '?'}${queryToken}` : path, headers);
+  // Worked out on the first lookup: a token with a verdict is never looked up.
+  let how: { headers: Record<string, string>; queryToken: string | undefined } | undefined;
+  return (path) => {
+    if (how === undefined) {
+      const inHeader = HEADER_SAFE_TOKEN.test(token);
+      how = {
+        headers: inHeader ? { authorization: `Bearer ${token}` } : {},
+        queryToken: inHeader ? undefined : verbatimPairs(rawQuery, ACCESS_TOKEN_KEY)[0],
+      };
+    }
+    const { headers, queryToken } = how;
+    return getJson(context, queryToken ? `${path}${path.includes('?') ? '&' : '?'}${queryToken}` : path, headers);
+  };
 }
 
 /**

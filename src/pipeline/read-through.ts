@@ -16,7 +16,8 @@ export interface ReadThrough {
   verified: boolean;
   /** The client sent `Cache-Control: no-cache`: skip the cache and refresh it. */
   noCache: boolean;
-  clientGone: AbortSignal;
+  /** The signal that fires when the client leaves (made on first call: a hit needs none). */
+  clientGone: () => AbortSignal;
   send: (signal?: AbortSignal) => Promise<UpstreamAnswer>;
 }
 
@@ -82,11 +83,11 @@ export async function readThroughCache(
     started = true;
     return send(signal);
   };
-  let answer = alone ? await send(clientGone) : await context.sharedGets.join(sharedKey, start, clientGone);
+  let answer = alone ? await send(clientGone()) : await context.sharedGets.join(sharedKey, start, clientGone());
   // Synapse refused the token of the caller who started the shared request, not this caller's.
-  if (isTokenRefusalStatus(answer.status) && answer.sentWith !== token) answer = await send(clientGone);
+  if (isTokenRefusalStatus(answer.status) && answer.sentWith !== token) answer = await send(clientGone());
   // A 200 that did not fit its schema belongs to the caller it was sent for: a joiner asks Synapse itself.
-  else if (!started && answer.status === 200 && !answer.shareable) answer = await send(clientGone);
+  else if (!started && answer.status === 200 && !answer.shareable) answer = await send(clientGone());
   if (!cache) return { answer };
   if (!cacheable) return { answer, cacheStatus: 'bypass' };
   const bypass = noCache || settling;

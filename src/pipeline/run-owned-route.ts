@@ -16,9 +16,10 @@ import { readThroughCache } from './read-through.ts';
 import { sendMutation } from './mutation.ts';
 import { withDeleteStore } from './delete-status-store.ts';
 import type { OwnedRoute, Probe, ValidatedRequest } from './owned-route.ts';
+import { rememberValidated, validatedBefore, type ValidatedTarget } from './validated-targets.ts';
 import { createGateLookup, createProbe, discoverServerName } from './probe.ts';
 import { readBoundedBody } from './request-body.ts';
-import { sendBytes, sendJson } from './respond.ts';
+import { CORS_HEADERS, sendJson } from './respond.ts';
 import { refuseSynapseCrashes } from './synapse-crashes.ts';
 import { canonicalTarget, requireHeadFitsTwisted, withVerbatimPairs } from './upstream-target.ts';
 
@@ -29,13 +30,23 @@ function decodeGroups(match: RegExpExecArray): Record<string, string> {
   return params;
 }
 
-/** An AbortSignal that fires when the client goes away before its answer is complete. */
-function clientGoneSignal(outgoing: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  outgoing.once('close', () => {
-    if (!outgoing.writableFinished) controller.abort();
-  });
-  return controller.signal;
+/**
+ * An AbortSignal that fires when the client goes away before its answer is complete; made when first read, since
+ * a cache hit never needs one.
+ */
+function clientGoneSignal(outgoing: ServerResponse): () => AbortSignal {
+  let signal: AbortSignal | undefined;
+  return () => {
+    if (signal === undefined) {
+      const controller = new AbortController();
+      signal = controller.signal;
+      if (outgoing.destroyed && !outgoing.writableFinished) controller.abort();
+      else outgoing.once('close', () => {
+        if (!outgoing.writableFinished) controller.abort();
+      });
+    }
+    return signal;
+  };
 }
 
 /** Handles one request to an owned route; errors it throws are FacadeErrors for app.onError. */
@@ -105,18 +116,14 @@ interface Admitted {
 
 /** Validates, then sends (mutation) or reads through the cache (GET), and writes the answer. */
 async function answerOwnedRoute(context: FacadeContext, admitted: Admitted, incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
-  const { route, params, args, bodyBytes, rawQuery, headers, probe, lookup, token, adminUserId, verified, write } = admitted;
+  const { route, params, args, bodyBytes, headers, probe, lookup, token, adminUserId, verified, write } = admitted;
   const forwardBody = route.body === 'object' || route.body === 'optional-object' ? bodyBytes : null;
   let request: ValidatedRequest;
-  let canonical: string;
   let target: string;
+  let canonical: string;
   try {
-    const body = parseBody(route.body, bodyBytes);
-    request = await route.validate({ params, args, body, probe, serverName: () => discoverServerName(context, probe) });
-    // After Synapse's own checks: inputs it accepts and then fails on (500), and requests Twisted would drop.
-    refuseSynapseCrashes(route, request, params);
-    canonical = canonicalTarget(request, route.doubleEncoded);
-    target = withVerbatimPairs(canonical, rawQuery);
+    const rawTarget = incoming.url ?? '/';
+    ({ request, canonical, target } = validatedBefore(route, rawTarget) ?? (await validateTarget(context, route, admitted, rawTarget)));
     requireHeadFitsTwisted(context.upstream.origin, { method: route.method, target, headers, bodyLength: forwardBody?.length ?? 0 });
   } catch (error) {
     if (!verified) await context.gate!.verify(token, lookup);
@@ -185,6 +192,27 @@ async function answerOwnedRoute(context: FacadeContext, admitted: Admitted, inco
 }
 
 /**
+ * Runs the route's checks on a target not validated before; a GET whose checks asked Synapse nothing is
+ * remembered (validated-targets.ts), so its next request skips them.
+ */
+async function validateTarget(context: FacadeContext, route: OwnedRoute, admitted: Admitted, rawTarget: string): Promise<ValidatedTarget> {
+  const { params, args, bodyBytes, rawQuery, probe } = admitted;
+  let askedSynapse = false;
+  const asking: Probe = (path) => {
+    askedSynapse = true;
+    return probe(path);
+  };
+  const body = parseBody(route.body, bodyBytes);
+  const request = await route.validate({ params, args, body, probe: asking, serverName: () => discoverServerName(context, asking) });
+  // After Synapse's own checks: inputs it accepts and then fails on (500), and requests Twisted would drop.
+  refuseSynapseCrashes(route, request, params);
+  const canonical = canonicalTarget(request, route.doubleEncoded);
+  const validated = { request, canonical, target: withVerbatimPairs(canonical, rawQuery) };
+  if (!askedSynapse) rememberValidated(route, rawTarget, validated);
+  return validated;
+}
+
+/**
  * Synapse refused the token (401/403): an unverified token keeps that refusal as its verdict; a verified
  * one loses its verdict at once (logged out, deactivated or demoted elsewhere).
  */
@@ -201,11 +229,24 @@ function noteRefusal(
   }
 }
 
+/**
+ * Synapse's headers as the client gets them (hop-by-hop and length dropped, CORS added), worked out once per
+ * header set: a cached answer is written many times with the same one.
+ */
+const clientHeadersOf = (() => {
+  const made = new WeakMap<object, Readonly<Record<string, string | string[]>>>();
+  return (upstream: UpstreamAnswer['headers']) => {
+    let headers = made.get(upstream);
+    if (headers === undefined) {
+      headers = { ...clientResponseHeaders(upstream, { dropLength: true }), ...CORS_HEADERS };
+      made.set(upstream, headers);
+    }
+    return headers;
+  };
+})();
+
 /** Writes an upstream (or cached) answer: non-200 exactly as Synapse sent it, 200 as normalised bytes. */
 function writeAnswer(context: FacadeContext, route: OwnedRoute, answer: UpstreamAnswer, outgoing: ServerResponse, cacheStatus?: string, ageS?: number): void {
-  const headers = clientResponseHeaders(answer.headers, { dropLength: true });
-  if (cacheStatus) headers['x-facade-cache'] = cacheStatus;
-  if (ageS !== undefined) headers.age = String(ageS);
   let body = answer.body;
   // Only an answer that fits its schema is a delete status the facade can compare (a misfit goes out as sent).
   if (route.deleteStatus && answer.status === 200 && answer.shareable) {
@@ -213,5 +254,11 @@ function writeAnswer(context: FacadeContext, route: OwnedRoute, answer: Upstream
     body = progressed.body;
     for (const roomId of progressed.finished) void context.freshness.roomChanged(roomId);
   }
-  sendBytes(outgoing, answer.status, headers, body);
+  if (outgoing.headersSent || outgoing.destroyed) return;
+  const headers: Record<string, string | string[]> = { ...clientHeadersOf(answer.headers) };
+  if (cacheStatus) headers['x-facade-cache'] = cacheStatus;
+  if (ageS !== undefined) headers.age = String(ageS);
+  headers['content-length'] = String(body.length);
+  outgoing.writeHead(answer.status, headers);
+  outgoing.end(body);
 }
