@@ -12,10 +12,12 @@ import { startProfile, stopProfile } from './internal/cpu-profile.ts';
 const config = JSON.parse(process.argv[2] ?? '{}') as Parameters<typeof startFacade>[0];
 // A real store file, as production has, so a mutation's measured cost includes its audit row.
 const dataDir = mkdtempSync(join(tmpdir(), 'facade-bench-'));
-const facade = await startFacade({ dataDir, ...config, host: '127.0.0.1', port: 0 }, { logger: createLogger('silent') });
+const facade = await startFacade({ dataDir, ...config, host: '127.0.0.1', port: 0 }, { logger: createLogger(config.logLevel ?? 'silent') });
 
 serveParent({ url: facade.url, config: facade.config }, {
   cpu: () => process.cpuUsage(),
+  // Bytes the response cache holds now (the memory row compares RSS with it).
+  cacheBytes: () => facade.context.cache?.size ?? 0,
   profileStart: async () => { await startProfile(); return null; },
   profileStop: () => stopProfile(),
   // A sweep of the room and destination index now; answers when it has ended (bench:index times a refresh sweep).

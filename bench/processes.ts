@@ -1,5 +1,6 @@
 // Starts the benchmark's children (mock Synapse, facades) with fork, pins them to a core, and stops them.
 import { fork, execFileSync, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { channelTo, type ChildChannel } from './internal/ipc.ts';
 import type { MockChildOptions, UpstreamCounts } from './child-mock.ts';
@@ -40,10 +41,13 @@ export function pinToCore(pid: number, core: number): boolean {
 
 const STOP_GRACE_MS = 5_000;
 
-async function startChild(name: string, file: string, options: unknown, pinning?: Pinning): Promise<BenchChild> {
+/** Forks `file` with `options` as JSON in argv[2]; its stdout goes to `stdoutFile` (appended) when given. */
+export async function startChild(name: string, file: string, options: unknown, pinning?: Pinning, stdoutFile?: string): Promise<BenchChild> {
+  const stdout = stdoutFile === undefined ? 'inherit' : openSync(stdoutFile, 'a');
   const child: ChildProcess = fork(fileURLToPath(new URL(file, import.meta.url)), [JSON.stringify(options)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', stdout, 'inherit', 'ipc'],
   });
+  if (typeof stdout === 'number') closeSync(stdout);
   const channel = channelTo(child);
   const announced = (await channel.ready) as Record<string, unknown>;
   if (pinning !== undefined && child.pid !== undefined) pinToCore(child.pid, pinning.serverCore);
@@ -78,9 +82,14 @@ export async function startMockChild(latencyMs: number, pinning?: Pinning, dataS
   };
 }
 
-/** Forks a facade in front of `synapseUrl` with `config` (unknown keys are ignored by older facades). */
-export async function startFacadeChild(name: string, synapseUrl: string, config: Record<string, unknown>, pinning?: Pinning): Promise<BenchChild> {
-  return startChild(name, './child-facade.ts', { ...config, synapseUrl, logLevel: 'silent' }, pinning);
+/**
+ * Forks a facade in front of `synapseUrl` with `config` (unknown keys are ignored by older facades). With `logFile`
+ * it logs at `config.logLevel` (default info) on its stdout, which is that file, as `npm start > file` does; without,
+ * it logs nothing.
+ */
+export async function startFacadeChild(name: string, synapseUrl: string, config: Record<string, unknown>, pinning?: Pinning, logFile?: string): Promise<BenchChild> {
+  const logLevel = logFile === undefined ? 'silent' : (config.logLevel ?? 'info');
+  return startChild(name, './child-facade.ts', { ...config, synapseUrl, logLevel }, pinning, logFile);
 }
 
 /** CPU microseconds (user + system) spent between two readings. */

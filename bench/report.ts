@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { ProfileSummary } from './internal/cpu-profile.ts';
+import type { PeerRow } from './peers/side-by-side.ts';
 
 /** One line of the table; undefined cells print as "–". */
 export interface ResultRow {
@@ -57,7 +58,7 @@ export function formatTable(rows: ResultRow[]): string {
 }
 
 /** The heaviest functions and modules of each profiled scenario. */
-export function formatProfiles(rows: ResultRow[]): string {
+export function formatProfiles(rows: ReadonlyArray<{ id: string; profile?: ProfileSummary }>): string {
   const parts: string[] = [];
   for (const row of rows) {
     if (row.profile === undefined) continue;
@@ -76,4 +77,26 @@ export async function writeResults(results: unknown, startedAt: Date): Promise<s
   const file = `${directory}${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
   return file;
+}
+
+const PEER_COLUMNS: Array<[string, (row: PeerRow) => string]> = [
+  ['row', (row) => `${row.id} ${row.title}`],
+  ['conns', (row) => cell(row.connections || undefined)],
+  ['req/s', (row) => cell(row.reqPerS)],
+  ['CPU µs/req', (row) => cell(row.cpuUsPerReq)],
+  ['p50 ms', (row) => cell(row.p50Us === undefined ? undefined : row.p50Us / 1000)],
+  ['p99 ms', (row) => cell(row.p99Us === undefined ? undefined : row.p99Us / 1000)],
+  ['added p50 ms', (row) => cell(row.addedUs === undefined ? undefined : row.addedUs / 1000)],
+  ['upstream/req', (row) => cell(row.upstreamPerReq)],
+  ['RSS MiB', (row) => cell(row.rssMiB)],
+  ['target', (row) => row.target ?? '–'],
+  ['result', (row) => [row.verdict, row.note].filter(Boolean).join('; ') || '–'],
+];
+
+/** The side-by-side rows (facade, nginx, Node floors) as a Markdown-compatible table. */
+export function formatPeerTable(rows: PeerRow[]): string {
+  const cells = rows.map((row) => PEER_COLUMNS.map(([, read]) => read(row)));
+  const widths = PEER_COLUMNS.map(([title], i) => Math.max(title.length, ...cells.map((line) => line[i]?.length ?? 0)));
+  const line = (values: string[]): string => `| ${values.map((value, i) => value.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(PEER_COLUMNS.map(([title]) => title)), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
 }

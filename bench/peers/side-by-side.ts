@@ -1,0 +1,231 @@
+// Issue 13's table: the facade beside nginx and two bare Node servers, all in front of one upstream that costs
+// almost nothing, measured in one run with wrk; targets are ratios to the peers measured here, never constants
+// measured elsewhere (except the absolute 300 µs miss and the added latency in front of the real Synapse).
+import { readState } from '../../scripts/synapse/state.ts';
+import { DEFAULT_ADMIN_TOKEN } from '../../src/mock/constants.ts';
+import { startChild, startFacadeChild, type BenchChild, type Pinning } from '../processes.ts';
+import { startNginx, type NginxPeer } from './nginx.ts';
+import { cpuUs, rssBytes } from './proc.ts';
+import { wrk, type WrkLoad } from './wrk.ts';
+import type { ProfileSummary } from '../internal/cpu-profile.ts';
+
+/** One row of the table. */
+export interface PeerRow {
+  id: string;
+  title: string;
+  connections: number;
+  reqPerS?: number;
+  cpuUsPerReq?: number;
+  p50Us?: number;
+  p99Us?: number;
+  /** Resident memory of the process under test after the row, MiB. */
+  rssMiB?: number;
+  /** Upstream requests per request answered (0 for a cache hit). */
+  upstreamPerReq?: number;
+  /** For sequential rows: p50 minus the direct p50 of the same request. */
+  addedUs?: number;
+  target?: string;
+  verdict?: string;
+  note?: string;
+  /** Where the facade's CPU went on this row (a separate, sampled run). */
+  profile?: ProfileSummary;
+}
+
+/** Settings of one run. */
+export interface PeerSettings {
+  durationS: number;
+  /** Profile the facade on rows that missed a target (`missed`), on every facade row (`all`), or never. */
+  profile: 'missed' | 'all' | 'none';
+  warmupS: number;
+  /** Cores: wrk and the upstream on `runnerCore`, the process under test on `serverCore`. */
+  pinning?: Pinning;
+  nginx?: string;
+  /** A directory for the facades' log files. */
+  logDir: string;
+  log: (line: string) => void;
+}
+
+interface Server { pid: number; url: string }
+interface Upstream extends BenchChild { roomId: string }
+
+const AUTH = { Authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}` };
+const PAGE = '/_synapse/admin/v1/rooms?limit=100';
+const USER = '/_synapse/admin/v2/users/%40admin%3Amock.example';
+const MiB = 1024 * 1024;
+
+const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Warms up, then loads `server` with wrk; CPU and RSS of `server` from /proc, upstream requests from the static child. */
+async function measure(settings: PeerSettings, server: Server, upstream: Upstream, load: Omit<WrkLoad, 'durationS' | 'core'>): Promise<Partial<PeerRow>> {
+  const core = settings.pinning?.runnerCore;
+  if (settings.warmupS > 0) await wrk({ ...load, headers: { ...AUTH, ...load.headers }, durationS: settings.warmupS, core });
+  await upstream.channel.call('reset');
+  const before = cpuUs(server.pid);
+  const run = await wrk({ ...load, headers: { ...AUTH, ...load.headers }, durationS: settings.durationS, core });
+  const cpu = cpuUs(server.pid) - before;
+  const { total } = (await upstream.channel.call('counts')) as { total: number };
+  const requests = Math.max(run.requests, 1);
+  return {
+    connections: load.connections,
+    reqPerS: run.reqPerS,
+    cpuUsPerReq: round(cpu / requests),
+    p50Us: run.p50Us,
+    p99Us: run.p99Us,
+    rssMiB: round(rssBytes(server.pid) / MiB),
+    upstreamPerReq: round(total / requests, 2),
+    ...(run.errors + run.non2xx > 0 ? { note: `${run.errors} socket errors, ${run.non2xx} non-2xx` } : {}),
+  };
+}
+
+/** A sampled run of the same load on a facade child, when the settings ask for it; its numbers are not the row's. */
+async function profiled(settings: PeerSettings, facade: BenchChild, row: PeerRow, load: Omit<WrkLoad, 'durationS' | 'core'>): Promise<PeerRow> {
+  const wanted = settings.profile === 'all' || (settings.profile === 'missed' && (row.verdict ?? '').includes('MISS'));
+  if (!wanted) return row;
+  await facade.channel.call('profileStart');
+  await wrk({ ...load, headers: { ...AUTH, ...load.headers }, durationS: Math.min(3, settings.durationS), core: settings.pinning?.runnerCore });
+  return { ...row, profile: (await facade.channel.call('profileStop')) as ProfileSummary };
+}
+
+const ratio = (value: number, reference: number) => `${round(value / (reference || 1), 2)}×`;
+
+/** PASS when `value ≤ limit`, else MISS with how far off. */
+function atMost(value: number | undefined, limit: number | undefined, what: string): string {
+  if (value === undefined || limit === undefined) return `n/a (${what} not measured)`;
+  return value <= limit ? `PASS (${round(value)} ≤ ${round(limit)})` : `MISS (${round(value)} > ${round(limit)}, ${ratio(value, limit)})`;
+}
+
+/** Runs every row; `facadeConfig` is what each facade child gets besides its cache and log settings. */
+export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
+  const { pinning, log } = settings;
+  const upstreamPin = pinning ? { runnerCore: pinning.serverCore, serverCore: pinning.runnerCore } : undefined;
+  const started: Array<{ stop(): Promise<void> }> = [];
+  const rows: PeerRow[] = [];
+  const add = (row: PeerRow) => {
+    rows.push(row);
+    log(`  ${row.id}: ${row.reqPerS ?? '–'} req/s, ${row.cpuUsPerReq ?? '–'} µs/req, p50 ${row.p50Us ?? '–'} µs, p99 ${row.p99Us ?? '–'} µs${row.verdict ? `, ${row.verdict}` : ''}`);
+    return row;
+  };
+  try {
+    const upstreamChild = await startChild('static', './peers/child-static.ts', {}, upstreamPin);
+    started.push(upstreamChild);
+    const upstream: Upstream = { ...upstreamChild, roomId: String(upstreamChild.announced.roomId) };
+    const pageBody = Buffer.from(await (await fetch(`${upstream.url}${PAGE}`, { headers: AUTH })).arrayBuffer());
+    const floorBuffer = await startChild('floor-buffer', './peers/child-floor.ts', { mode: 'buffer', body: pageBody.toString('base64') }, pinning);
+    const floorProxy = await startChild('floor-proxy', './peers/child-floor.ts', { mode: 'proxy', upstream: upstream.url }, pinning);
+    started.push(floorBuffer, floorProxy);
+    let nginx: NginxPeer | undefined;
+    if (settings.nginx) {
+      nginx = await startNginx(settings.nginx, upstream.url, pinning?.serverCore);
+      started.push(nginx);
+    }
+    const facade = (name: string, config: Record<string, unknown>, logged = true) =>
+      startFacadeChild(name, upstream.url, config, pinning, logged ? `${settings.logDir}/${name}.log` : undefined).then((child) => {
+        started.push(child);
+        return child;
+      });
+    const main = await facade('main', {});
+    const quiet = await facade('quiet', {}, false);
+    const uncached = await facade('cache-off', { cacheMaxBytes: 0 });
+    const mainRssBefore = rssBytes(main.pid);
+    const page = (server: Server) => `${server.url}${PAGE}`;
+    const user = (server: Server) => `${server.url}${USER}`;
+    const noNginx = (id: string, title: string, connections: number): PeerRow => ({ id, title, connections, note: 'nginx not installed' });
+
+    // Throughput at 50 connections: the 100-room page.
+    const c = 50;
+    add({ id: 'U1', title: 'upstream direct, 100-room page', ...(await measure(settings, upstream, upstream, { url: page(upstream), connections: c })) } as PeerRow);
+    const n1 = add(nginx ? { id: 'N1', title: 'nginx proxy_pass, 100-room page', ...(await measure(settings, nginx, upstream, { url: page(nginx), connections: c })) } as PeerRow : noNginx('N1', 'nginx proxy_pass, 100-room page', c));
+    const f1 = add({ id: 'F1', title: 'floor: node:http answering the page Buffer', ...(await measure(settings, floorBuffer, upstream, { url: page(floorBuffer), connections: c })) } as PeerRow);
+    const h = { id: 'H', title: 'facade, owned list, cache hit', ...(await measure(settings, main, upstream, { url: page(main), connections: c })) } as PeerRow;
+    add(await profiled(settings, main, {
+      ...h,
+      target: 'CPU ≤ N1; req/s ≥ 1.5× N1; p99 ≤ 2× F1',
+      verdict: [
+        `CPU ${atMost(h.cpuUsPerReq, n1.cpuUsPerReq, 'nginx')}`,
+        `req/s ${n1.reqPerS === undefined ? 'n/a' : (h.reqPerS ?? 0) >= 1.5 * n1.reqPerS ? `PASS (${ratio(h.reqPerS ?? 0, n1.reqPerS)} N1)` : `MISS (${ratio(h.reqPerS ?? 0, n1.reqPerS)} N1)`}`,
+        `p99 ${atMost(h.p99Us, 2 * (f1.p99Us ?? 0), 'F1')}`,
+      ].join('; '),
+    }, { url: page(main), connections: c }));
+    add({ id: 'H0', title: 'facade, cache hit, logging off (the log line\'s price)', ...(await measure(settings, quiet, upstream, { url: page(quiet), connections: c })) } as PeerRow);
+    add({ id: 'C', title: 'facade, cache off, one URL (coalesced miss)', ...(await measure(settings, uncached, upstream, { url: page(uncached), connections: c })) } as PeerRow);
+    const m = { id: 'M', title: 'facade, real miss: a new `from` on every request', ...(await measure(settings, main, upstream, { url: `${page(main)}&from=`, paths: 'numbered', connections: c })) } as PeerRow;
+    add(await profiled(settings, main, { ...m, target: '≤ 300 µs CPU', verdict: atMost(m.cpuUsPerReq, 300, 'facade') }, { url: `${page(main)}&from=1000000`, paths: 'numbered', connections: c }));
+    const cacheBytes = Number(await main.channel.call('cacheBytes'));
+    const growthMiB = round((rssBytes(main.pid) - mainRssBefore) / MiB);
+    add({
+      id: 'MEM', title: `facade RSS after M filled its cache (${round(cacheBytes / MiB)} MiB of cache bytes, 64 MiB cap)`, connections: 0,
+      rssMiB: round(rssBytes(main.pid) / MiB), target: 'RSS growth ≤ cache bytes + 48 MiB',
+      verdict: atMost(growthMiB, cacheBytes / MiB + 48, 'RSS'), note: `grew ${growthMiB} MiB`,
+    });
+
+    // Throughput at 50 connections: a user record, passed through.
+    add(nginx ? { id: 'N2', title: 'nginx proxy_pass, user record', ...(await measure(settings, nginx, upstream, { url: user(nginx), connections: c })) } as PeerRow : noNginx('N2', 'nginx proxy_pass, user record', c));
+    const f2 = add({ id: 'F2', title: 'floor: node:http + undici Pool.request piped, user record', ...(await measure(settings, floorProxy, upstream, { url: user(floorProxy), connections: c })) } as PeerRow);
+    const p = { id: 'P', title: 'facade, pass-through, user record', ...(await measure(settings, main, upstream, { url: user(main), connections: c })) } as PeerRow;
+    add(await profiled(settings, main, { ...p, target: 'CPU ≤ 1.5× F2; p99 ≤ 2× F2', verdict: `CPU ${atMost(p.cpuUsPerReq, 1.5 * (f2.cpuUsPerReq ?? 0), 'F2')}; p99 ${atMost(p.p99Us, 2 * (f2.p99Us ?? 0), 'F2')}` }, { url: user(main), connections: c }));
+    add({ id: 'P0', title: 'facade, pass-through, logging off', ...(await measure(settings, quiet, upstream, { url: user(quiet), connections: c })) } as PeerRow);
+    add({
+      id: 'W', title: 'facade, mutation: PUT block (audit row, invalidation)',
+      ...(await measure(settings, main, upstream, { url: `${main.url}/_synapse/admin/v1/rooms/${encodeURIComponent(upstream.roomId)}/block`, method: 'PUT', body: '{"block":false}', headers: { 'content-type': 'application/json' }, connections: 10 })),
+    } as PeerRow);
+
+    // Sequential latency at one connection: what one admin feels.
+    const sequential = async (id: string, title: string, server: Server, url: string, direct?: PeerRow, extra: Partial<WrkLoad> = {}) => {
+      const row = { id, title, ...(await measure(settings, server, upstream, { url, connections: 1, ...extra })) } as PeerRow;
+      if (direct?.p50Us !== undefined && row.p50Us !== undefined) row.addedUs = row.p50Us - direct.p50Us;
+      return row;
+    };
+    const s1 = add(await sequential('S-U1', 'one connection: upstream direct, page', upstream, page(upstream)));
+    const sn1 = nginx ? add(await sequential('S-N1', 'one connection: nginx, page', nginx, page(nginx), s1)) : add(noNginx('S-N1', 'one connection: nginx, page', 1));
+    const sh = await sequential('S-H', 'one connection: facade cache hit, page', main, page(main), s1);
+    add({ ...sh, target: 'added ≤ 2× S-N1\'s', verdict: atMost(sh.addedUs, sn1.addedUs === undefined ? undefined : Math.max(2 * sn1.addedUs, 0), 'nginx') });
+    add(await sequential('S-M', 'one connection: facade real miss, page', uncached, `${page(uncached)}&from=`, s1, { paths: 'numbered' }));
+    const s2 = add(await sequential('S-U2', 'one connection: upstream direct, user', upstream, user(upstream)));
+    const sn2 = nginx ? add(await sequential('S-N2', 'one connection: nginx, user', nginx, user(nginx), s2)) : add(noNginx('S-N2', 'one connection: nginx, user', 1));
+    add(await sequential('S-F2', 'one connection: floor proxy, user', floorProxy, user(floorProxy), s2));
+    const sp = await sequential('S-P', 'one connection: facade pass-through, user', main, user(main), s2);
+    add({ ...sp, target: 'added ≤ 2× S-N2\'s', verdict: atMost(sp.addedUs, sn2.addedUs === undefined ? undefined : Math.max(2 * sn2.addedUs, 0), 'nginx') });
+
+    for (const row of await realSynapse(settings)) add(row);
+  } finally {
+    for (const server of started.reverse()) await server.stop().catch(() => undefined);
+  }
+  return rows;
+}
+
+/**
+ * Added latency in front of the real Synapse of `npm run synapse:up` (when `.synapse/state.json` says one runs):
+ * one connection, the facade with its cache off, p50 through it minus p50 direct.
+ */
+async function realSynapse(settings: PeerSettings): Promise<PeerRow[]> {
+  const state = await readState();
+  const title = (what: string) => `real Synapse, one connection: ${what}`;
+  if (state === undefined || !(await fetch(`${state.baseUrl}/health`).then((r) => r.ok, () => false))) {
+    return [{ id: 'R', title: title('not measured'), connections: 1, note: 'no Synapse running: npm run synapse:up first' }];
+  }
+  const facade = await startFacadeChild('real', state.baseUrl, { cacheMaxBytes: 0 }, settings.pinning, `${settings.logDir}/real.log`);
+  const auth = { Authorization: `Bearer ${state.adminToken}` };
+  const core = settings.pinning?.runnerCore;
+  const p50 = async (url: string) => {
+    if (settings.warmupS > 0) await wrk({ url, headers: auth, connections: 1, durationS: settings.warmupS, core });
+    return wrk({ url, headers: auth, connections: 1, durationS: settings.durationS, core });
+  };
+  try {
+    const rows: PeerRow[] = [];
+    for (const [id, what, path, limit] of [
+      ['R-P', 'pass-through GET /v2/users?limit=10', '/_synapse/admin/v2/users?limit=10', 300],
+      ['R-M', 'owned miss GET /v1/rooms?limit=100', '/_synapse/admin/v1/rooms?limit=100', 600],
+    ] as const) {
+      const direct = await p50(`${state.baseUrl}${path}`);
+      const through = await p50(`${facade.url}${path}`);
+      const added = through.p50Us - direct.p50Us;
+      rows.push({
+        id, title: title(`${what} (direct p50 ${direct.p50Us} µs)`), connections: 1, reqPerS: through.reqPerS, p50Us: through.p50Us, p99Us: through.p99Us,
+        addedUs: added, target: `added ≤ ${limit} µs`, verdict: atMost(added, limit, 'Synapse'),
+      });
+    }
+    return rows;
+  } finally {
+    await facade.stop();
+  }
+}
