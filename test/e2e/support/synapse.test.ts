@@ -1,13 +1,14 @@
 // Pins what the e2e helpers promise: a real, seeded Synapse reachable with the admin token.
 import { describe, expect, it } from 'vitest';
-import { SYNAPSE_VERSION } from '../../../scripts/synapse/paths.ts';
+import { synapseRun } from '../../../scripts/synapse/paths.ts';
 import { ensureSynapse, synapseFetch, synapseSeed } from './synapse.ts';
 
 describe('e2e support: real Synapse', () => {
-  it('runs the pinned release on loopback with local admin and user IDs', async () => {
+  it('runs the chosen release ($SYNAPSE_VERSION, default the pinned one) and database on loopback with local admin and user IDs', async () => {
     const state = await ensureSynapse();
     expect(new URL(state.baseUrl).hostname).toBe('127.0.0.1');
-    expect(state.version).toBe(SYNAPSE_VERSION);
+    expect(state.version).toBe(synapseRun.version);
+    expect(state.database).toBe(synapseRun.database);
     expect(state.adminUserId).toBe(`@admin:${state.serverName}`);
     expect(state.userUserId).toBe(`@user:${state.serverName}`);
   });
