@@ -72,6 +72,9 @@ function overrides({ port, baseUrl, registrationSharedSecret }: SynapseConfig, p
     room_list_publication_rules: [{ action: 'allow' }],
     alias_creation_rules: [{ action: 'allow' }],
     ...relaxedRateLimits,
+    // A fresh database's background updates run back to back instead of one batch a second, so that up.ts can wait
+    // for all of them before any test deletes a room (docs: usage/configuration, background_updates, since 1.56).
+    background_updates: { sleep_enabled: false },
     // §6.2 config (b): outgoing federation stays on but fails fast, so §6.5 to-device probes record real
     // failure timings. No federation_domain_whitelist and the default ip_range_blacklist (127.0.0.0/8 inside).
     federation: {

@@ -1,8 +1,7 @@
 // Seeds federation destinations: real failures via to-device probes (§6.5) and deterministic rows written into
 // Synapse's database, SQLite or PostgreSQL (§6.4).
-import { DatabaseSync } from 'node:sqlite';
-import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runSql, type SynapseDatabaseTarget } from './database.ts';
 import type { SeedClient } from './internal/client.ts';
 import { matrixRequest } from './internal/matrix.ts';
 
@@ -82,56 +81,21 @@ const UPSERT_ROOM = `INSERT INTO destination_rooms (destination, room_id, stream
   ON CONFLICT (destination, room_id) DO UPDATE SET stream_ordering = excluded.stream_ordering`;
 const EXISTS = 'SELECT 1 FROM destinations WHERE destination = $1';
 
-/** Where Synapse keeps its tables: its SQLite file, or its PostgreSQL database by URL (with the password). */
-export type SynapseDatabaseTarget = { sqlite: string } | { postgresUrl: string };
-
 /**
- * Writes the deterministic rows into Synapse's database while it runs (SQLite in WAL mode takes a second writer).
+ * Writes the deterministic rows into Synapse's database while it runs.
  * Synapse caches get_destination_retry_timings: these names must not have been queried before (they are new),
  * otherwise restart Synapse. Returns the rows written and whether any already existed.
  */
 export async function writeDeterministicDestinations(target: SynapseDatabaseTarget, roomIds: string[]): Promise<{ rows: SeededDestination[]; preExisting: boolean }> {
   const rows = deterministicRows(roomIds);
-  const preExisting = 'sqlite' in target ? writeToSqlite(target.sqlite, rows) : await writeToPostgres(target.postgresUrl, rows);
-  return { rows, preExisting };
-}
-
-function writeToSqlite(databasePath: string, rows: SeededDestination[]): boolean {
-  const db = new DatabaseSync(databasePath, { timeout: 10_000 });
-  try {
-    db.exec('PRAGMA foreign_keys = ON');
-    const sqlite = (sql: string) => db.prepare(sql.replaceAll(/\$\d/g, '?'));
-    const exists = sqlite(EXISTS);
-    const preExisting = rows.some((r) => exists.get(r.destination) !== undefined);
-    const [upsertDestination, upsertRoom] = [sqlite(UPSERT_DESTINATION), sqlite(UPSERT_ROOM)];
-    db.exec('BEGIN IMMEDIATE');
-    for (const r of rows) {
-      upsertDestination.run(r.destination, r.failure_ts, r.retry_last_ts, r.retry_interval, r.last_successful_stream_ordering);
-      for (const { roomId, streamOrdering } of r.rooms) upsertRoom.run(r.destination, roomId, streamOrdering);
-    }
-    db.exec('COMMIT');
-    return preExisting;
-  } finally {
-    db.close();
-  }
-}
-
-async function writeToPostgres(url: string, rows: SeededDestination[]): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    let preExisting = false;
-    for (const r of rows) preExisting ||= ((await client.query(EXISTS, [r.destination])).rowCount ?? 0) > 0;
-    await client.query('BEGIN');
-    for (const r of rows) {
-      await client.query(UPSERT_DESTINATION, [r.destination, r.failure_ts, r.retry_last_ts, r.retry_interval, r.last_successful_stream_ordering]);
-      for (const { roomId, streamOrdering } of r.rooms) await client.query(UPSERT_ROOM, [r.destination, roomId, streamOrdering]);
-    }
-    await client.query('COMMIT');
-    return preExisting;
-  } finally {
-    await client.end();
-  }
+  const results = await runSql(target, [
+    ...rows.map((r) => ({ sql: EXISTS, params: [r.destination] })),
+    ...rows.flatMap((r) => [
+      { sql: UPSERT_DESTINATION, params: [r.destination, r.failure_ts, r.retry_last_ts, r.retry_interval, r.last_successful_stream_ordering] },
+      ...r.rooms.map(({ roomId, streamOrdering }) => ({ sql: UPSERT_ROOM, params: [r.destination, roomId, streamOrdering] })),
+    ]),
+  ]);
+  return { rows, preExisting: results.slice(0, rows.length).some((result) => result.rows.length > 0) };
 }
 
 /**

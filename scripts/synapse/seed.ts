@@ -4,12 +4,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { readRegistrationSharedSecret } from './config.ts';
 import { clientFor } from './internal/client.ts';
 import { matrixRequest } from './internal/matrix.ts';
-import { synapsePaths, synapseRun } from './paths.ts';
-import { synapseDatabaseUrlOfRun } from './postgres.ts';
+import { runDatabase } from './database.ts';
+import { synapsePaths } from './paths.ts';
 import { registerOrLogin } from './register.ts';
 import {
-  probeUnreachableDestinations, writeDeterministicDestinations, type DestinationTimings, type SeededDestination,
-  type SynapseDatabaseTarget,
+  probeUnreachableDestinations, writeDeterministicDestinations, type DestinationTimings, type SeededDestination
 } from './seed-federation.ts';
 import { seedRooms, type RoomsSeed } from './seed-rooms.ts';
 import { readState, type SynapseState } from './state.ts';
@@ -42,14 +41,6 @@ async function existingSeed(state: SynapseState): Promise<SeedRecord | undefined
   }
 }
 
-/** The run's database: its SQLite file, or its PostgreSQL database. */
-async function databaseTarget(): Promise<SynapseDatabaseTarget> {
-  if (synapseRun.database === 'sqlite') return { sqlite: synapsePaths.database };
-  const postgresUrl = await synapseDatabaseUrlOfRun();
-  if (postgresUrl === undefined) throw new Error(`no PostgreSQL recorded in ${synapsePaths.postgresRoot}`);
-  return { postgresUrl };
-}
-
 /**
  * Seeds `state`'s Synapse unless .synapse/seed.json already describes this server's data; returns the record.
  * Everything goes through the client API except the deterministic federation rows (written to its database, §6.4).
@@ -71,7 +62,7 @@ export async function seedSynapse(state: SynapseState, { log = console.error }: 
 
   const rooms = await seedRooms({ serverName, owner, admin, extras: { alice, bob, carol, dave } });
   const probed = await probeUnreachableDestinations(owner.client, { baseUrl, adminToken: state.adminToken });
-  const { rows: seeded, preExisting } = await writeDeterministicDestinations(await databaseTarget(), Object.values(rooms.rooms));
+  const { rows: seeded, preExisting } = await writeDeterministicDestinations(await runDatabase(), Object.values(rooms.rooms));
   if (preExisting) log('synapse: seeded destinations already existed; restart Synapse if their details look stale (cached)');
 
   const record: SeedRecord = {

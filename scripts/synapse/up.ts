@@ -1,6 +1,7 @@
 // `npm run synapse:up`: install (once), configure, start and seed a loopback-only Synapse, then write state.json.
 import { mkdir } from 'node:fs/promises';
 import { writeSynapseConfig } from './config.ts';
+import { waitForBackgroundUpdates } from './database.ts';
 import { matrixRequest } from './internal/matrix.ts';
 import { SynapseSetupError } from './internal/run.ts';
 import { runLabel, SERVER_NAME, synapsePaths, synapseRun } from './paths.ts';
@@ -71,6 +72,7 @@ export async function synapseUp({ log = console.error }: { log?: (line: string) 
   if (reused === undefined) await writeState(state);
   else log(`synapse: reusing running instance pid ${state.pid} on ${state.baseUrl}`);
   await seedSynapse(state, { log });
+  await waitForBackgroundUpdates();
   return { state, started: reused === undefined };
 }
 
