@@ -57,6 +57,7 @@ describe('the tables', () => {
     expect(byName.defaultRoomVersion).toMatch(/^defaultRoomVersion\s+12\s+10\s+10\s+12$/);
     expect(byName['deleteTasks.store']).toMatch(/scheduled_tasks\s+scheduled_tasks\s+memory\s+scheduled_tasks$/);
     expect(byName.unnamedRoomsByName).toMatch(/first\s+first\s+first\s+last$/);
+    expect(byName.notCrashing).toMatch(/^notCrashing\s+none\s+none\s+none\s+timestamp_to_event: ts beyond 2\^63 − 1; messages: /);
     expect(Object.keys(byName)).not.toContain('booleans');
   });
 });

@@ -67,14 +67,14 @@ export function outcomeRows(outcomes: readonly RunOutcome[]): string[] {
   );
 }
 
-/** A short text for one table value: lists joined, regular expressions and objects counted. */
+/** A short text for one table value: lists joined, lists of rules counted, records of records by their keys. */
 function describeValue(value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.every((item) => typeof item === 'string') ? value.join(', ') : `${value.length} rules`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value);
     return entries.length === 0 ? 'none' : entries.every(([, inner]) => typeof inner !== 'object' || Array.isArray(inner))
       ? entries.map(([key, inner]) => `${key}: ${describeValue(inner)}`).join('; ')
-      : `${entries.length} entries`;
+      : entries.map(([key]) => key).join('; ');
   }
   return String(value);
 }
@@ -96,7 +96,7 @@ function flatten(record: Record<string, unknown>, prefix = ''): Record<string, u
   for (const [key, value] of Object.entries(record)) {
     const name = `${prefix}${key}`;
     const nested = value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof RegExp);
-    if (nested && Object.values(value).every((inner) => inner === null || typeof inner !== 'object' || Array.isArray(inner))) {
+    if (nested && Object.keys(value).length > 0 && Object.values(value).every((inner) => inner === null || typeof inner !== 'object' || Array.isArray(inner))) {
       Object.assign(out, flatten(value as Record<string, unknown>, `${name}.`));
     } else out[name] = value;
   }
