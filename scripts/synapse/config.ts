@@ -1,4 +1,5 @@
-// Generates homeserver.yaml once, then (re)writes overrides.yaml: SQLite, 127.0.0.1 only, test-friendly limits (§6.2).
+// Generates homeserver.yaml once, then (re)writes overrides.yaml: SQLite or PostgreSQL, 127.0.0.1 only, test-friendly
+// limits (§6.2), keys every release in the matrix reads (older ones ignore the keys they do not know).
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -38,9 +39,25 @@ const logConfig = {
   disable_existing_loggers: false,
 };
 
-function overrides({ port, baseUrl, registrationSharedSecret }: SynapseConfig): Record<string, unknown> {
+/** How Synapse reaches its PostgreSQL database (loopback TCP, password auth). */
+export interface PostgresConnection {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+/** Synapse's `database` section: the run's SQLite file, or the given PostgreSQL database (docs: usage/configuration). */
+export function databaseSection(postgres: PostgresConnection | undefined): Record<string, unknown> {
+  if (postgres === undefined) return { name: 'sqlite3', args: { database: synapsePaths.database } };
+  return { name: 'psycopg2', allow_unsafe_locale: false, args: { ...postgres, cp_min: 1, cp_max: 5 } };
+}
+
+function overrides({ port, baseUrl, registrationSharedSecret }: SynapseConfig, postgres: PostgresConnection | undefined): Record<string, unknown> {
   return {
     server_name: SERVER_NAME,
+    database: databaseSection(postgres),
     public_baseurl: `${baseUrl}/`,
     listeners: [
       { port, bind_addresses: [BIND_HOST], type: 'http', tls: false, x_forwarded: true,
@@ -55,6 +72,9 @@ function overrides({ port, baseUrl, registrationSharedSecret }: SynapseConfig): 
     room_list_publication_rules: [{ action: 'allow' }],
     alias_creation_rules: [{ action: 'allow' }],
     ...relaxedRateLimits,
+    // A fresh database's background updates run back to back instead of one batch a second, so that up.ts can wait
+    // for all of them before any test deletes a room (docs: usage/configuration, background_updates, since 1.56).
+    background_updates: { sleep_enabled: false },
     // §6.2 config (b): outgoing federation stays on but fails fast, so §6.5 to-device probes record real
     // failure timings. No federation_domain_whitelist and the default ip_range_blacklist (127.0.0.0/8 inside).
     federation: {
@@ -104,8 +124,9 @@ export async function readRegistrationSharedSecret(): Promise<string> {
 /**
  * Writes the configuration for the next start and returns its port, base URL and shared secret.
  * Keeps the previous port when free and the shared secret forever (it only guards a loopback-only server).
+ * `postgres` puts the database there (its password lands in overrides.yaml, inside the git-ignored .synapse/).
  */
-export async function writeSynapseConfig(python: string): Promise<SynapseConfig> {
+export async function writeSynapseConfig(python: string, { postgres }: { postgres?: PostgresConnection } = {}): Promise<SynapseConfig> {
   if (!existsSync(synapsePaths.generatedConfig)) await generateBaseConfig(python);
   const previous = await previousConfig();
   const port = await choosePort(previous.port);
@@ -115,7 +136,7 @@ export async function writeSynapseConfig(python: string): Promise<SynapseConfig>
     registrationSharedSecret: previous.registrationSharedSecret ?? randomBytes(24).toString('hex'),
   };
   await writeFile(synapsePaths.logConfig, `${JSON.stringify(logConfig, null, 2)}\n`);
-  await writeFile(synapsePaths.overridesConfig, `${JSON.stringify(overrides(config), null, 2)}\n`);
+  await writeFile(synapsePaths.overridesConfig, `${JSON.stringify(overrides(config, postgres), null, 2)}\n`, { mode: 0o600 });
   return config;
 }
 

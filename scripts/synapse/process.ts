@@ -87,3 +87,14 @@ export async function stopSynapse({ graceMs = 15_000 } = {}): Promise<boolean> {
   await rm(synapsePaths.pidFile, { force: true });
   return pid !== undefined;
 }
+
+/**
+ * Restarts the recorded Synapse on its written configuration (same port, data and tokens) and answers its new pid.
+ * For tests of what a restart loses: releases before 1.93 keep room-delete statuses in memory only.
+ */
+export async function restartSynapse(baseUrl: string): Promise<number> {
+  await stopSynapse();
+  const pid = await startSynapse(synapsePaths.venvPython);
+  await waitForHealth(baseUrl, pid);
+  return pid;
+}

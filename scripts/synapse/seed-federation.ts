@@ -1,6 +1,7 @@
-// Seeds federation destinations: real failures via to-device probes (§6.5) and deterministic SQLite rows (§6.4).
-import { DatabaseSync } from 'node:sqlite';
+// Seeds federation destinations: real failures via to-device probes (§6.5) and deterministic rows written into
+// Synapse's database, SQLite or PostgreSQL (§6.4).
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runSql, type SynapseDatabaseTarget } from './database.ts';
 import type { SeedClient } from './internal/client.ts';
 import { matrixRequest } from './internal/matrix.ts';
 
@@ -62,39 +63,39 @@ function deterministicDestinations(room: RoomPicker): SeededDestination[] {
   ];
 }
 
-/**
- * Writes the deterministic rows into homeserver.db while Synapse runs (it uses WAL, so a second writer is fine).
- * Synapse caches get_destination_retry_timings: these names must not have been queried before (they are new),
- * otherwise restart Synapse. Returns the rows written and whether any already existed.
- */
-export function writeDeterministicDestinations(databasePath: string, roomIds: string[]): { rows: SeededDestination[]; preExisting: boolean } {
-  const room: RoomPicker = (index) => {
+/** The deterministic rows over the seeded rooms (a room ID per index, cycling). */
+export function deterministicRows(roomIds: string[]): SeededDestination[] {
+  return deterministicDestinations((index) => {
     const roomId = roomIds[index % roomIds.length];
     if (roomId === undefined) throw new Error('seeding destination_rooms needs at least one room');
     return roomId;
-  };
-  const rows = deterministicDestinations(room);
-  const db = new DatabaseSync(databasePath, { timeout: 10_000 });
-  try {
-    db.exec('PRAGMA foreign_keys = ON');
-    const exists = db.prepare('SELECT 1 FROM destinations WHERE destination = ?');
-    const preExisting = rows.some((r) => exists.get(r.destination) !== undefined);
-    const upsertDestination = db.prepare(`INSERT INTO destinations
-      (destination, failure_ts, retry_last_ts, retry_interval, last_successful_stream_ordering) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (destination) DO UPDATE SET failure_ts = excluded.failure_ts, retry_last_ts = excluded.retry_last_ts,
-      retry_interval = excluded.retry_interval, last_successful_stream_ordering = excluded.last_successful_stream_ordering`);
-    const upsertRoom = db.prepare(`INSERT INTO destination_rooms (destination, room_id, stream_ordering) VALUES (?, ?, ?)
-      ON CONFLICT (destination, room_id) DO UPDATE SET stream_ordering = excluded.stream_ordering`);
-    db.exec('BEGIN IMMEDIATE');
-    for (const r of rows) {
-      upsertDestination.run(r.destination, r.failure_ts, r.retry_last_ts, r.retry_interval, r.last_successful_stream_ordering);
-      for (const { roomId, streamOrdering } of r.rooms) upsertRoom.run(r.destination, roomId, streamOrdering);
-    }
-    db.exec('COMMIT');
-    return { rows, preExisting };
-  } finally {
-    db.close();
-  }
+  });
+}
+
+/** The same upserts on both databases (SQLite 3.24+ and PostgreSQL 9.5+ both know ON CONFLICT … DO UPDATE). */
+const UPSERT_DESTINATION = `INSERT INTO destinations
+  (destination, failure_ts, retry_last_ts, retry_interval, last_successful_stream_ordering) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (destination) DO UPDATE SET failure_ts = excluded.failure_ts, retry_last_ts = excluded.retry_last_ts,
+  retry_interval = excluded.retry_interval, last_successful_stream_ordering = excluded.last_successful_stream_ordering`;
+const UPSERT_ROOM = `INSERT INTO destination_rooms (destination, room_id, stream_ordering) VALUES ($1, $2, $3)
+  ON CONFLICT (destination, room_id) DO UPDATE SET stream_ordering = excluded.stream_ordering`;
+const EXISTS = 'SELECT 1 FROM destinations WHERE destination = $1';
+
+/**
+ * Writes the deterministic rows into Synapse's database while it runs.
+ * Synapse caches get_destination_retry_timings: these names must not have been queried before (they are new),
+ * otherwise restart Synapse. Returns the rows written and whether any already existed.
+ */
+export async function writeDeterministicDestinations(target: SynapseDatabaseTarget, roomIds: string[]): Promise<{ rows: SeededDestination[]; preExisting: boolean }> {
+  const rows = deterministicRows(roomIds);
+  const results = await runSql(target, [
+    ...rows.map((r) => ({ sql: EXISTS, params: [r.destination] })),
+    ...rows.flatMap((r) => [
+      { sql: UPSERT_DESTINATION, params: [r.destination, r.failure_ts, r.retry_last_ts, r.retry_interval, r.last_successful_stream_ordering] },
+      ...r.rooms.map(({ roomId, streamOrdering }) => ({ sql: UPSERT_ROOM, params: [r.destination, roomId, streamOrdering] })),
+    ]),
+  ]);
+  return { rows, preExisting: results.slice(0, rows.length).some((result) => result.rows.length > 0) };
 }
 
 /**

@@ -4,10 +4,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { readRegistrationSharedSecret } from './config.ts';
 import { clientFor } from './internal/client.ts';
 import { matrixRequest } from './internal/matrix.ts';
+import { runDatabase } from './database.ts';
 import { synapsePaths } from './paths.ts';
 import { registerOrLogin } from './register.ts';
 import {
-  probeUnreachableDestinations, writeDeterministicDestinations, type DestinationTimings, type SeededDestination,
+  probeUnreachableDestinations, writeDeterministicDestinations, type DestinationTimings, type SeededDestination
 } from './seed-federation.ts';
 import { seedRooms, type RoomsSeed } from './seed-rooms.ts';
 import { readState, type SynapseState } from './state.ts';
@@ -42,7 +43,7 @@ async function existingSeed(state: SynapseState): Promise<SeedRecord | undefined
 
 /**
  * Seeds `state`'s Synapse unless .synapse/seed.json already describes this server's data; returns the record.
- * Everything goes through the client API except the deterministic federation rows (written to SQLite, §6.4).
+ * Everything goes through the client API except the deterministic federation rows (written to its database, §6.4).
  */
 export async function seedSynapse(state: SynapseState, { log = console.error }: { log?: (line: string) => void } = {}): Promise<SeedRecord> {
   const existing = await existingSeed(state);
@@ -61,7 +62,7 @@ export async function seedSynapse(state: SynapseState, { log = console.error }: 
 
   const rooms = await seedRooms({ serverName, owner, admin, extras: { alice, bob, carol, dave } });
   const probed = await probeUnreachableDestinations(owner.client, { baseUrl, adminToken: state.adminToken });
-  const { rows: seeded, preExisting } = writeDeterministicDestinations(synapsePaths.database, Object.values(rooms.rooms));
+  const { rows: seeded, preExisting } = await writeDeterministicDestinations(await runDatabase(), Object.values(rooms.rooms));
   if (preExisting) log('synapse: seeded destinations already existed; restart Synapse if their details look stale (cached)');
 
   const record: SeedRecord = {

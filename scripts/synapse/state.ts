@@ -1,7 +1,7 @@
 // The .synapse/state.json contract: everything a test or a human needs to talk to the running Synapse.
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { synapsePaths } from './paths.ts';
+import { synapsePaths, type SynapseDatabase } from './paths.ts';
 
 /** Written by `npm run synapse:up`; removed by `npm run synapse:down`. */
 export interface SynapseState {
@@ -14,8 +14,10 @@ export interface SynapseState {
   userUserId: string;
   userToken: string;
   pid: number;
-  /** `server_version` as reported by /_synapse/admin/v1/server_version. */
+  /** `server_version` as reported by /_synapse/admin/v1/server_version: the release the e2e suite expects of. */
   version: string;
+  /** The database Synapse runs on; the e2e suite's expectations differ by it too. */
+  database: SynapseDatabase;
   /** Absolute path of the directory holding homeserver.yaml and homeserver.db. */
   dataDir: string;
 }

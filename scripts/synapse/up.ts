@@ -1,9 +1,11 @@
 // `npm run synapse:up`: install (once), configure, start and seed a loopback-only Synapse, then write state.json.
 import { mkdir } from 'node:fs/promises';
 import { writeSynapseConfig } from './config.ts';
+import { waitForBackgroundUpdates } from './database.ts';
 import { matrixRequest } from './internal/matrix.ts';
 import { SynapseSetupError } from './internal/run.ts';
-import { SERVER_NAME, synapsePaths } from './paths.ts';
+import { runLabel, SERVER_NAME, synapsePaths, synapseRun } from './paths.ts';
+import { ensureSynapsePostgres } from './postgres.ts';
 import { isHealthy, runningPid, startSynapse, stopSynapse, waitForHealth } from './process.ts';
 import { registerOrLogin } from './register.ts';
 import { seedSynapse } from './seed.ts';
@@ -34,11 +36,11 @@ async function reusableState(): Promise<SynapseState | undefined> {
 }
 
 async function startFresh(log: (line: string) => void): Promise<SynapseState> {
-  await mkdir(synapsePaths.root, { recursive: true });
   if (await stopSynapse()) log('synapse: stopped a stale instance that did not match state.json');
   const python = await ensureSynapseVenv({ log });
-  const config = await writeSynapseConfig(python);
-  log(`synapse: starting on ${config.baseUrl} (log: ${synapsePaths.log})`);
+  const postgres = synapseRun.database === 'postgres' ? await ensureSynapsePostgres({ log }) : undefined;
+  const config = await writeSynapseConfig(python, { postgres });
+  log(`synapse: starting ${runLabel(synapseRun)} on ${config.baseUrl} (log: ${synapsePaths.log})`);
   const pid = await startSynapse(python);
   await waitForHealth(config.baseUrl, pid);
   const common = { baseUrl: config.baseUrl, registrationSharedSecret: config.registrationSharedSecret };
@@ -54,6 +56,7 @@ async function startFresh(log: (line: string) => void): Promise<SynapseState> {
     userToken: user.accessToken,
     pid,
     version: server_version,
+    database: synapseRun.database,
     dataDir: synapsePaths.dataDir,
   };
 }
@@ -63,11 +66,13 @@ async function startFresh(log: (line: string) => void): Promise<SynapseState> {
  * Reuses a healthy running instance; throws SynapseSetupError (with the log tail) when it cannot start.
  */
 export async function synapseUp({ log = console.error }: { log?: (line: string) => void } = {}): Promise<SynapseUpResult> {
+  await mkdir(synapsePaths.home, { recursive: true });
   const reused = await reusableState();
   const state = reused ?? (await startFresh(log));
   if (reused === undefined) await writeState(state);
   else log(`synapse: reusing running instance pid ${state.pid} on ${state.baseUrl}`);
   await seedSynapse(state, { log });
+  await waitForBackgroundUpdates();
   return { state, started: reused === undefined };
 }
 

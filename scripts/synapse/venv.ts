@@ -1,17 +1,27 @@
-// Creates .synapse/venv and installs the pinned matrix-synapse into it, reusing a venv that already has it.
-import { SYNAPSE_VERSION, synapsePaths } from './paths.ts';
+// Creates the run's venv and installs its matrix-synapse release into it (under the release's committed pip
+// constraints), reusing a venv that already has it.
+import { synapsePaths, synapseRun } from './paths.ts';
 import { SynapseSetupError } from './internal/run.ts';
 import { ensurePinnedVenv } from './internal/pinned-venv.ts';
 
 /**
- * Makes sure `.synapse/venv` holds matrix-synapse==SYNAPSE_VERSION (Python 3.10+, $SYNAPSE_PYTHON or
- * `python3`) and returns the venv's python; a venv that already has it is reused as it is.
+ * Installed beside Synapse in every venv, so one venv serves both databases: Synapse's `postgres` extra wants
+ * psycopg2 built from source (pg_config, a compiler); the binary wheel is the same module.
+ */
+export const SYNAPSE_EXTRA_REQUIREMENTS = ['psycopg2-binary'] as const;
+
+/**
+ * Makes sure the run's venv (`.synapse/venv` for the pinned release, `.synapse/<version>/venv` else) holds
+ * matrix-synapse==<version> (Python 3.10+, $SYNAPSE_PYTHON or `python3`), installed with `-c
+ * scripts/synapse/constraints/<version>.txt` when that file exists; returns the venv's python.
  */
 export function ensureSynapseVenv({ log = console.error }: { log?: (line: string) => void } = {}): Promise<string> {
   return ensurePinnedVenv({
     name: 'synapse',
     pypiPackage: 'matrix-synapse',
-    version: SYNAPSE_VERSION,
+    version: synapseRun.version,
+    extraRequirements: SYNAPSE_EXTRA_REQUIREMENTS,
+    constraints: synapsePaths.constraints,
     venv: synapsePaths.venv,
     venvPython: synapsePaths.venvPython,
     marker: synapsePaths.installedMarker,

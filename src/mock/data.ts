@@ -1,4 +1,5 @@
 // The per-instance in-memory database of the mock Synapse, built deterministically from a seed.
+import { mockRelease, type MockRelease } from './release.ts';
 import type { AccessToken, DeleteTask, DestinationRecord, DestinationRoom, RoomRecord, UserRecord } from './data/types.ts';
 import type { EventFactory } from './data/events.ts';
 import type { Prng } from './internal/prng.ts';
@@ -36,6 +37,8 @@ export interface MockState {
   runtimePrng: Prng;
   clock: () => number;
   deleteTaskTiming: DeleteTaskTiming;
+  /** The release whose shapes the mock answers with (src/mock/release.ts). */
+  release: MockRelease;
 }
 
 export interface MockStateOptions {
@@ -52,6 +55,8 @@ export interface MockStateOptions {
   userToken?: string;
   clock?: () => number;
   deleteTaskTiming?: DeleteTaskTiming;
+  /** The release to answer as; default $MOCK_SYNAPSE_VERSION, else the pinned one. Throws on a malformed one. */
+  synapseVersion?: string;
 }
 
 /** Builds a fresh data set; the same seed always gives the same rooms, events and destinations. */
@@ -59,7 +64,9 @@ export function createMockState(options: MockStateOptions = {}): MockState {
   const {
     seed = C.DEFAULT_SEED, adminToken = C.DEFAULT_ADMIN_TOKEN, userToken = C.DEFAULT_USER_TOKEN,
     clock = Date.now, deleteTaskTiming = { scheduledMs: 500, activeMs: 2000 }, roomCount, destinationCount,
+    synapseVersion,
   } = options;
+  const release = mockRelease(synapseVersion);
   const prng = createPrng(seed);
   const events = createEventFactory(prng);
   const rooms = new Map<string, RoomRecord>();
@@ -89,6 +96,7 @@ export function createMockState(options: MockStateOptions = {}): MockState {
     runtimePrng: createPrng(seed ^ 0x5bd1e995),
     clock,
     deleteTaskTiming,
+    release,
   };
 }
 

@@ -59,6 +59,8 @@ export interface MockSynapseOptions {
   roomCount?: number;
   /** Destinations in all; default 46 (the default data set, kept unchanged by a larger count). */
   destinationCount?: number;
+  /** The release whose shapes the mock answers with; default $MOCK_SYNAPSE_VERSION, else the pinned one (src/mock/release.ts). */
+  synapseVersion?: string;
 }
 
 async function readBody(message: IncomingMessage): Promise<Buffer> {

@@ -5,6 +5,7 @@ import { synapseCrashes } from '../../src/pipeline/synapse-crashes.ts';
 import { ownedRoutes } from '../../src/routes/owned-routes.ts';
 import { admin, direct, expectSameAnswer, expectSameSuccess, seg, useFacade, viaFacade } from './support/compare.ts';
 import { unchanged } from './support/expected.ts';
+import { runningBehaviour } from './support/versions.ts';
 
 useFacade();
 const seed = () => inject('synapseSeed');
@@ -28,7 +29,10 @@ describe("issue 10: Synapse's own 500s become 400s", () => {
     it(`${crash.name} (Synapse ${crash.seenOn})`, async () => {
       const target = admin(crash.example(exampleIds()));
       const synapse = await direct({ target });
-      expect(synapse, target).toEqual({ status: 500, body: { errcode: 'M_UNKNOWN', error: 'Internal server error' } });
+      // Some crash on SQLite only (test/e2e/support/versions.ts): the facade refuses them on every database.
+      const otherwise = runningBehaviour(inject('synapse')).notCrashing[crash.name];
+      if (otherwise === undefined) expect(synapse, target).toEqual({ status: 500, body: { errcode: 'M_UNKNOWN', error: 'Internal server error' } });
+      else expect({ status: synapse.status, errcode: synapse.body.errcode }, target).toStrictEqual({ status: otherwise.status, errcode: otherwise.errcode });
       const facade = await viaFacade({ target });
       expect(facade.status, target).toBe(400);
       expect(['M_INVALID_PARAM', 'M_BAD_JSON']).toContain(facade.body.errcode);

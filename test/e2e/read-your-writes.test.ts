@@ -4,6 +4,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { synapsePaths } from '../../scripts/synapse/paths.ts';
 import { admin, seg } from './support/compare.ts';
 import { blockStatus, roomDetails, roomList, unchanged, type Json } from './support/expected.ts';
+import { runningBehaviour, taskIds } from './support/versions.ts';
 import {
   createRoom, onSynapse, pollReplies, readBoth, registerUser, uniqueName, useCachingFacade, viaFacade, warm, type Call, type Reply,
 } from './support/cache-probe.ts';
@@ -159,7 +160,8 @@ describe('read-your-writes through the caching facade', () => {
     for (let attempt = 2; attempt <= 3 && ended.last.status === 'failed' && (await failedOnForeignKey(ended.deleteId)); attempt += 1) {
       ended = await deleteAndPoll();
     }
-    expect(ended.last).toMatchObject({ delete_id: ended.deleteId, room_id: roomId, status: 'complete' });
+    const { deleteTasks } = runningBehaviour(synapse());
+    expect(ended.last).toMatchObject({ ...taskIds(deleteTasks, 'byId', { deleteId: ended.deleteId, roomId }).facade, status: 'complete' });
     const details = await readBoth(reads.details, roomDetails);
     expect({ status: details.facade.status, errcode: details.facade.body.errcode }).toStrictEqual({ status: 404, errcode: 'M_NOT_FOUND' });
     expect(entryOf((await readBoth(reads.list, roomList)).facade.body, roomId)).toBeUndefined();

@@ -1,5 +1,6 @@
 // A virtualenv holding one pinned PyPI package, created with the system Python and reused while its marker
 // names the pin: the local Synapse and the fuzz run's schemathesis both come this way.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { run } from './run.ts';
@@ -15,6 +16,10 @@ export interface PinnedVenv {
   venvPython: string;
   /** A file in the venv naming the version installed, written once pip succeeded. */
   marker: string;
+  /** More packages installed beside it (unpinned here: the constraints file pins them). */
+  extraRequirements?: readonly string[];
+  /** A pip constraints file (`pip install -c`), for an old release whose dependencies must be held back. */
+  constraints?: string;
   /** Oldest Python accepted, when the package has one. */
   minPython?: readonly [number, number];
   /** The error thrown for anything that stops the install, its message for a human. */
@@ -36,12 +41,29 @@ async function checkPythonVersion(python: string, [major, minor]: readonly [numb
 }
 
 /**
+ * What the marker records: the version alone for a lone package, else the requirements and the constraints
+ * file's hash too, so that editing the constraints (or adding a package) installs again.
+ */
+export function installedMarker(version: string, extraRequirements: readonly string[], constraintsText: string | undefined): string {
+  if (extraRequirements.length === 0 && constraintsText === undefined) return version;
+  const constraintsHash = constraintsText === undefined ? 'none' : createHash('sha256').update(constraintsText).digest('hex').slice(0, 16);
+  return [version, ...extraRequirements, `constraints:${constraintsHash}`].join(' ');
+}
+
+/** The pip arguments installing `requirements` under an optional constraints file. */
+export function pipInstallArgs(requirements: readonly string[], constraints: string | undefined): string[] {
+  return ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', ...(constraints === undefined ? [] : ['-c', constraints]), ...requirements];
+}
+
+/**
  * Makes sure `venv` holds the pinned package and returns its python. A venv whose marker already names the
- * version is reused without touching pip (a second run takes no time).
+ * version (and the same extras and constraints) is reused without touching pip (a second run takes no time).
  */
 export async function ensurePinnedVenv(pinned: PinnedVenv): Promise<string> {
   const { name, pypiPackage, version, venv, venvPython, marker, minPython, fail, log = console.error } = pinned;
-  if (existsSync(venvPython) && existsSync(marker) && (await readFile(marker, 'utf8')).trim() === version) return venvPython;
+  const { extraRequirements = [], constraints } = pinned;
+  const wanted = installedMarker(version, extraRequirements, constraints === undefined ? undefined : await readFile(constraints, 'utf8'));
+  if (existsSync(venvPython) && existsSync(marker) && (await readFile(marker, 'utf8')).trim() === wanted) return venvPython;
   const requirement = `${pypiPackage}==${version}`;
   const python = basePython(name);
   if (minPython) await checkPythonVersion(python, minPython, pinned);
@@ -52,11 +74,10 @@ export async function ensurePinnedVenv(pinned: PinnedVenv): Promise<string> {
   }
   const pip = await run(venvPython, ['-m', 'pip', '--version'], { missingHint: 'the virtualenv has no python' });
   if (pip.exitCode !== 0) throw fail(`pip is not available in ${venv} (install python3-pip / ensurepip):\n${pip.output}`);
-  log(`${name}: installing ${requirement} from PyPI`);
-  const install = await run(venvPython, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', requirement], {
-    missingHint: 'the virtualenv has no python',
-  });
-  if (install.exitCode !== 0) throw fail(`pip install ${requirement} failed:\n${install.output.slice(-4000)}`);
-  await writeFile(marker, `${version}\n`);
+  const requirements = [requirement, ...extraRequirements];
+  log(`${name}: installing ${requirements.join(' ')} from PyPI${constraints === undefined ? '' : ` (constraints: ${constraints})`}`);
+  const install = await run(venvPython, pipInstallArgs(requirements, constraints), { missingHint: 'the virtualenv has no python' });
+  if (install.exitCode !== 0) throw fail(`pip install ${requirements.join(' ')} failed:\n${install.output.slice(-4000)}`);
+  await writeFile(marker, `${wanted}\n`);
   return venvPython;
 }

@@ -53,7 +53,19 @@ function finishTask(state: MockState, task: DeleteTask, atMs: number): void {
   }
 }
 
-/** The four keys Synapse returns for a delete task. */
+/** The four keys Synapse returns for a delete task (1.93+, the task scheduler). */
 export function renderDeleteTask(task: DeleteTask): Record<string, unknown> {
   return { delete_id: task.deleteId, room_id: task.roomId, status: task.status, shutdown_room: task.shutdownRoom };
+}
+
+/**
+ * A task as Synapse before 1.93 shows it (v1.92.3 synapse/handlers/pagination.py DeleteStatus.asdict): status and
+ * shutdown_room only; `purging` until the shutdown starts, `shutting_down` for the first half of the active time,
+ * `purging` for the second; shutdown_room is the empty result until the shutdown is done.
+ */
+export function renderLegacyDeleteTask(task: DeleteTask, nowMs: number): Record<string, unknown> {
+  const { activeAt, finishAt } = task;
+  const shuttingDown = task.status === 'active' && activeAt !== null && finishAt !== null && nowMs < (activeAt + finishAt) / 2;
+  const status = task.status === 'scheduled' ? 'purging' : task.status === 'active' ? (shuttingDown ? 'shutting_down' : 'purging') : task.status;
+  return { status, shutdown_room: task.shutdownRoom === null || shuttingDown || task.status === 'scheduled' ? emptyShutdownResult() : task.shutdownRoom };
 }

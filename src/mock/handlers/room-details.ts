@@ -1,4 +1,5 @@
 // Room details, members and current state (Synapse: rest/admin/rooms.py RoomRestServlet.on_GET, RoomMembers/RoomState servlets).
+import type { MockRelease } from '../release.ts';
 import type { Route } from '../internal/route.ts';
 import type { MockState } from '../data.ts';
 import type { RoomRecord } from '../data/types.ts';
@@ -22,7 +23,7 @@ function isForgotten(room: RoomRecord): boolean {
   return ![...room.state.values()].some((event) => event.type === 'm.room.member' && isMineId(event.stateKey ?? ''));
 }
 
-export function renderRoomDetails(room: RoomRecord): Record<string, unknown> {
+export function renderRoomDetails(room: RoomRecord, release: MockRelease): Record<string, unknown> {
   const stats = roomStats(room);
   const details: Record<string, unknown> = {
     room_id: room.roomId, name: stats.name, canonical_alias: stats.canonicalAlias,
@@ -36,6 +37,7 @@ export function renderRoomDetails(room: RoomRecord): Record<string, unknown> {
   details.room_type = stats.roomType;
   details.joined_local_devices = stats.joinedLocalMembers * room.devicesPerLocalUser;
   details.forgotten = sqlBoolean(room, isForgotten(room));
+  if (!release.tombstoneInDetails) return details;
   details.tombstoned = stats.tombstoned;
   details.replacement_room = stats.replacementRoom;
   return details;
@@ -45,7 +47,7 @@ export const roomDetailsRoute: Route = {
   methods: ['GET'],
   pattern: new RegExp(`${ROOM}$`),
   auth: 'admin',
-  handle: ({ params, state }) => renderRoomDetails(existingRoom(state, params[0] ?? '')),
+  handle: ({ params, state }) => renderRoomDetails(existingRoom(state, params[0] ?? ''), state.release),
 };
 
 export const roomMembersRoute: Route = {
@@ -64,7 +66,7 @@ export const roomStateRoute: Route = {
   auth: 'admin',
   handle({ params, state, query, nowMs }) {
     const room = existingRoom(state, params[0] ?? '');
-    const type = queryString(query, 'type');
+    const type = state.release.stateTypeFilter ? queryString(query, 'type') : undefined;
     const events = [...room.state.values()].filter((event) => !type || event.type === type);
     return { state: events.map((event) => renderEvent(event, nowMs)) };
   },

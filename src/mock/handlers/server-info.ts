@@ -3,7 +3,6 @@ import { readJsonObject } from '../internal/body.ts';
 import type { Route } from '../internal/route.ts';
 import { MatrixError, textResponse } from '../internal/respond.ts';
 import { assertUserIdShape, isMineId } from '../internal/ids.ts';
-import { SYNAPSE_VERSION } from '../constants.ts';
 
 export const healthRoute: Route = {
   methods: ['GET'],
@@ -16,7 +15,7 @@ export const serverVersionRoute: Route = {
   methods: ['GET'],
   pattern: /^\/_synapse\/admin\/v1\/server_version$/,
   auth: 'none',
-  handle: () => ({ server_version: SYNAPSE_VERSION }),
+  handle: ({ state }) => ({ server_version: state.release.version }),
 };
 
 export const adminUserRoute: Route = {

@@ -1,4 +1,5 @@
 // Where the e2e comparisons are tallied: one line per comparison, summed up by global-setup.ts at teardown.
-import { join } from 'node:path';
+import { synapsePaths } from '../../../scripts/synapse/paths.ts';
 
-export const COMPARISON_LOG = join(process.cwd(), '.synapse', 'e2e-comparisons.log');
+/** In the run's home, so that each release and database of the matrix counts its own. */
+export const COMPARISON_LOG = synapsePaths.comparisons;

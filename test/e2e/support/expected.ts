@@ -84,15 +84,25 @@ export const eventContext: Expectation = (body) => ({ ...body, start: orNull(bod
 
 const LEGACY_ACTIVE = ['shutting_down', 'purging'];
 
-/** A delete task with its four keys; legacy running statuses reported as `active`. */
-export function deleteTask(task: Json): Json {
+/**
+ * A delete task with its four keys; legacy running statuses reported as `active`. A key the release left out is
+ * taken from the request path when it names it (`known`), else null.
+ */
+export function deleteTask(task: Json, known: { deleteId?: string; roomId?: string } = {}): Json {
   return {
     ...task,
-    delete_id: orNull(task.delete_id),
-    room_id: orNull(task.room_id),
+    delete_id: task.delete_id ?? known.deleteId ?? null,
+    room_id: task.room_id ?? known.roomId ?? null,
     status: LEGACY_ACTIVE.includes(task.status as string) ? 'active' : task.status,
     shutdown_room: orNull(task.shutdown_room),
   };
 }
 
-export const deleteTasksOfRoom: Expectation = (body) => ({ ...body, results: (body.results as Json[]).map(deleteTask) });
+/** GET /v2/rooms/delete_status/<deleteId>. */
+export const deleteTaskById = (deleteId: string): Expectation => (body) => deleteTask(body, { deleteId });
+
+/** GET /v2/rooms/<roomId>/delete_status. */
+export const deleteTasksOfRoom = (roomId: string): Expectation => (body) => ({
+  ...body,
+  results: (body.results as Json[]).map((task) => deleteTask(task, { roomId })),
+});
