@@ -5,8 +5,22 @@ import type { FacadeError } from '../errors.ts';
 /** Response headers the facade adds that a browser client may read (X-Facade-Cache, X-Facade-Source, X-Request-Id). */
 const FACADE_EXPOSED_HEADERS = ['X-Facade-Cache', 'X-Facade-Source', 'X-Request-Id'];
 
+/** Lists seen before (Synapse sends one or two different ones), so a passed-through answer does not split them again. */
+const exposedLists = new Map<string, string>();
+const MAX_EXPOSED_LISTS = 64;
+
 /** Adds the facade's exposed headers to an `Access-Control-Expose-Headers` list, each name once. */
 export function exposeFacadeHeaders(list: string): string {
+  let exposed = exposedLists.get(list);
+  if (exposed === undefined) {
+    exposed = withFacadeHeaders(list);
+    if (exposedLists.size >= MAX_EXPOSED_LISTS) exposedLists.clear();
+    exposedLists.set(list, exposed);
+  }
+  return exposed;
+}
+
+function withFacadeHeaders(list: string): string {
   const names = list.split(',').map((name) => name.trim()).filter(Boolean);
   const present = new Set(names.map((name) => name.toLowerCase()));
   return [...names, ...FACADE_EXPOSED_HEADERS.filter((name) => !present.has(name.toLowerCase()))].join(', ');

@@ -1,5 +1,7 @@
 // Logs: one JSON line per request with a request id (taken or made, and returned); tokens never appear.
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.ts';
 import { BIG_ROOM_ID, FAILING_DESTINATION } from '../../src/mock/fixtures.ts';
 import { DEFAULT_ADMIN_TOKEN, DEFAULT_USER_TOKEN } from '../../src/mock/constants.ts';
 import { DESTINATIONS, enc, ROOMS, useFacadeOverMock } from '../routes/support.ts';
@@ -18,6 +20,21 @@ describe('request log lines', () => {
     const line = requestLines().find((entry) => entry.request_id === 'trace-42')!;
     expect(line).toMatchObject({ method: 'GET', route: 'GET /v1/rooms/{room_id}/members', status: 200, upstream_status: 200 });
     expect(typeof line.duration_ms).toBe('number');
+  });
+
+  it('the request line is what pino itself writes for those fields: same keys, same order, same values', async () => {
+    await fetch(`${pair.facade().url}${ROOMS}?limit=1`, { headers: { authorization: `Bearer ${DEFAULT_ADMIN_TOKEN}`, 'x-request-id': 'same-as-pino' } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const raw = pair.facade().logLines.find((line) => line.includes('"same-as-pino"'))!;
+    const written = JSON.parse(raw) as Record<string, unknown>;
+    const { level: _level, time, service: _service, msg: _msg, ...fields } = written;
+    const sink: string[] = [];
+    createLogger('info', new Writable({ write: (chunk: Buffer, _encoding, done) => done(void sink.push(chunk.toString('utf8'))) })).info(fields, 'request');
+    const byPino = JSON.parse(sink[0]!) as Record<string, unknown>;
+    expect(Object.keys(written)).toEqual(Object.keys(byPino));
+    expect({ ...written, time: 0 }).toEqual({ ...byPino, time: 0 });
+    expect(typeof time).toBe('number');
+    expect(raw.endsWith('}')).toBe(true);
   });
 
   it('makes up an id when the client sends none (or an unsafe one)', async () => {
