@@ -4,7 +4,7 @@ import { FacadeError, facadeErrors } from '../errors.ts';
 
 /**
  * The error for a client that closed its connection before its body was complete. Named `AbortError`,
- * which app.onError answers with nothing and does not log: the request line says `aborted: true`.
+ * which answerThrown (synapse-listener.ts) answers with nothing and does not log: the request line says `aborted: true`.
  */
 export const uploadAborted = () => new DOMException('The client closed the connection before the request body was complete', 'AbortError');
 

@@ -49,7 +49,7 @@ function clientGoneSignal(outgoing: ServerResponse): () => AbortSignal {
   };
 }
 
-/** Handles one request to an owned route; errors it throws are FacadeErrors for app.onError. */
+/** Handles one request to an owned route; errors it throws are FacadeErrors for synapse-listener.ts's answerThrown. */
 export async function runOwnedRoute(
   context: FacadeContext,
   route: OwnedRoute,
