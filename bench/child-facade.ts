@@ -18,6 +18,10 @@ serveParent({ url: facade.url, config: facade.config }, {
   cpu: () => process.cpuUsage(),
   // Bytes the response cache holds now (the memory row compares RSS with it).
   cacheBytes: () => facade.context.cache?.size ?? 0,
+  // A full collection (twice: the first may only queue finalizers), for a memory reading without garbage in it.
+  gc: () => { globalThis.gc?.(); globalThis.gc?.(); return null; },
+  // Where the memory is: V8's heap, Buffers outside it, resident in all.
+  memory: () => process.memoryUsage(),
   profileStart: async () => { await startProfile(); return null; },
   profileStop: () => stopProfile(),
   // A sweep of the room and destination index now; answers when it has ended (bench:index times a refresh sweep).

@@ -42,10 +42,11 @@ export function pinToCore(pid: number, core: number): boolean {
 const STOP_GRACE_MS = 5_000;
 
 /** Forks `file` with `options` as JSON in argv[2]; its stdout goes to `stdoutFile` (appended) when given. */
-export async function startChild(name: string, file: string, options: unknown, pinning?: Pinning, stdoutFile?: string): Promise<BenchChild> {
+export async function startChild(name: string, file: string, options: unknown, pinning?: Pinning, stdoutFile?: string, execArgv: string[] = []): Promise<BenchChild> {
   const stdout = stdoutFile === undefined ? 'inherit' : openSync(stdoutFile, 'a');
   const child: ChildProcess = fork(fileURLToPath(new URL(file, import.meta.url)), [JSON.stringify(options)], {
     stdio: ['ignore', stdout, 'inherit', 'ipc'],
+    execArgv: [...process.execArgv, ...execArgv],
   });
   if (typeof stdout === 'number') closeSync(stdout);
   const channel = channelTo(child);
@@ -89,7 +90,8 @@ export async function startMockChild(latencyMs: number, pinning?: Pinning, dataS
  */
 export async function startFacadeChild(name: string, synapseUrl: string, config: Record<string, unknown>, pinning?: Pinning, logFile?: string): Promise<BenchChild> {
   const logLevel = logFile === undefined ? 'silent' : (config.logLevel ?? 'info');
-  return startChild(name, './child-facade.ts', { ...config, synapseUrl, logLevel }, pinning, logFile);
+  // --expose-gc: the memory row collects garbage before it reads RSS, so what it reports is what the facade keeps.
+  return startChild(name, './child-facade.ts', { ...config, synapseUrl, logLevel }, pinning, logFile, ['--expose-gc']);
 }
 
 /** CPU microseconds (user + system) spent between two readings. */
