@@ -83,6 +83,8 @@ export function flowControlled(listener: RequestListener, { maxQueuedPerConnecti
       outgoing.setMaxListeners(outgoing.getMaxListeners() + 1);
       outgoing.once('close', () => {
         connection.busy = false;
+        // Nothing waiting (a client that waits for each answer): the next request starts when it arrives.
+        if (connection.waiting.length === 0) return updateReading(connection);
         // An answer can finish within the same tick it started (a cached body); going through the event loop
         // between two requests lets other connections in, where a chain of ticks would starve them.
         setImmediate(() => startNext(connection));
