@@ -192,23 +192,29 @@ async function answerOwnedRoute(context: FacadeContext, admitted: Admitted, inco
 }
 
 /**
- * Runs the route's checks on a target not validated before; a GET whose checks asked Synapse nothing is
+ * Runs the route's checks on a target not validated before; a GET whose checks read nothing but the target is
  * remembered (validated-targets.ts), so its next request skips them.
  */
 async function validateTarget(context: FacadeContext, route: OwnedRoute, admitted: Admitted, rawTarget: string): Promise<ValidatedTarget> {
   const { params, args, bodyBytes, rawQuery, probe } = admitted;
-  let askedSynapse = false;
+  // A check that asks Synapse, or reads the server name (this facade's, learnt or configured), depends on more
+  // than the target: its result is not remembered (the memory is per route, shared by facades in one process).
+  let beyondTarget = false;
   const asking: Probe = (path) => {
-    askedSynapse = true;
+    beyondTarget = true;
     return probe(path);
   };
+  const serverName = () => {
+    beyondTarget = true;
+    return discoverServerName(context, asking);
+  };
   const body = parseBody(route.body, bodyBytes);
-  const request = await route.validate({ params, args, body, probe: asking, serverName: () => discoverServerName(context, asking) });
+  const request = await route.validate({ params, args, body, probe: asking, serverName });
   // After Synapse's own checks: inputs it accepts and then fails on (500), and requests Twisted would drop.
   refuseSynapseCrashes(route, request, params);
   const canonical = canonicalTarget(request, route.doubleEncoded);
   const validated = { request, canonical, target: withVerbatimPairs(canonical, rawQuery) };
-  if (!askedSynapse) rememberValidated(route, rawTarget, validated);
+  if (!beyondTarget) rememberValidated(route, rawTarget, validated);
   return validated;
 }
 

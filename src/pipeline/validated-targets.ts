@@ -27,8 +27,8 @@ export function validatedBefore(route: OwnedRoute, rawTarget: string): Validated
 }
 
 /**
- * Remembers an accepted target. Only a validation that asked Synapse nothing (no probe, no server name) may be
- * remembered: its result cannot depend on anything but the target.
+ * Remembers an accepted target. Only a validation that read nothing but the target (no probe, no server name) may
+ * be remembered: its result cannot depend on anything else, so it holds for every facade in the process.
  */
 export function rememberValidated(route: OwnedRoute, rawTarget: string, validated: ValidatedTarget): void {
   if (!rememberable(route, rawTarget)) return;

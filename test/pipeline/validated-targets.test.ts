@@ -38,6 +38,18 @@ describe('validated targets', () => {
     expect(validate).toHaveBeenCalledTimes(2);
   });
 
+  it('a validation that read the server name is not remembered: it may hold for this facade only', async () => {
+    const original = roomsListRoute.validate.bind(roomsListRoute);
+    const validate = vi.spyOn(roomsListRoute, 'validate').mockImplementation(async (input) => {
+      await input.serverName();
+      return original(input);
+    });
+    const target = `${ROOMS}?limit=3&order_by=name`;
+    // The first read learns the name from whoami (a probe); the later ones read the name this facade keeps.
+    for (let i = 0; i < 3; i += 1) expect((await get(target)).status).toBe(200);
+    expect(validate).toHaveBeenCalledTimes(3);
+  });
+
   it('remembers only bodiless GETs of bounded length', () => {
     const validated = { request: { path: '/v1/rooms', query: [] }, canonical: '/v1/rooms', target: '/v1/rooms' };
     rememberValidated(roomsListRoute, `${ROOMS}?q=${'a'.repeat(2_000)}`, validated);
