@@ -8,11 +8,9 @@ import type { PeerRow } from './peers/side-by-side.ts';
 export interface ResultRow {
   id: string;
   title: string;
-  reqPerS?: number;
   p50Ms?: number;
   p99Ms?: number;
   facadeCpuUsPerReq?: number;
-  mockCpuUsPerReq?: number;
   upstreamRequests?: number;
   /** X-Facade-Cache values, e.g. "hit 51234" or "n/a" when the facade sent none. */
   cache?: string;
@@ -21,17 +19,13 @@ export interface ResultRow {
   verdict: string;
   /** Everything measured, for the JSON file. */
   raw?: unknown;
-  /** Where the facade's CPU went, when a CPU target was missed. */
-  profile?: ProfileSummary;
 }
 
 const COLUMNS: Array<[string, (row: ResultRow) => string]> = [
   ['scenario', (row) => `${row.id} ${row.title}`],
-  ['req/s', (row) => cell(row.reqPerS)],
   ['p50 ms', (row) => cell(row.p50Ms)],
   ['p99 ms', (row) => cell(row.p99Ms)],
   ['facade CPU µs/req', (row) => cell(row.facadeCpuUsPerReq)],
-  ['mock CPU µs/req', (row) => cell(row.mockCpuUsPerReq)],
   ['upstream req', (row) => cell(row.upstreamRequests)],
   ['X-Facade-Cache', (row) => row.cache ?? '–'],
   ['target', (row) => row.target ?? '–'],
@@ -49,13 +43,16 @@ export function formatCacheHeader(tally: Record<string, number>): string {
   return Object.entries(tally).sort((a, b) => b[1] - a[1]).map(([value, count]) => `${value} ${count}`).join(', ');
 }
 
-/** The results as a Markdown-compatible table. */
-export function formatTable(rows: ResultRow[]): string {
-  const cells = rows.map((row) => COLUMNS.map(([, read]) => read(row)));
-  const widths = COLUMNS.map(([title], i) => Math.max(title.length, ...cells.map((line) => line[i]?.length ?? 0)));
+/** Rows as a Markdown-compatible table of `columns` (a title and how a row's cell reads). */
+function formatColumns<Row>(columns: ReadonlyArray<[string, (row: Row) => string]>, rows: readonly Row[]): string {
+  const cells = rows.map((row) => columns.map(([, read]) => read(row)));
+  const widths = columns.map(([title], i) => Math.max(title.length, ...cells.map((line) => line[i]?.length ?? 0)));
   const line = (values: string[]): string => `| ${values.map((value, i) => value.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  return [line(COLUMNS.map(([title]) => title)), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
+  return [line(columns.map(([title]) => title)), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
 }
+
+/** The mock-backed rows as a table. */
+export const formatTable = (rows: readonly ResultRow[]): string => formatColumns(COLUMNS, rows);
 
 /** The heaviest functions and modules of each profiled scenario. */
 export function formatProfiles(rows: ReadonlyArray<{ id: string; profile?: ProfileSummary }>): string {
@@ -94,9 +91,4 @@ const PEER_COLUMNS: Array<[string, (row: PeerRow) => string]> = [
 ];
 
 /** The side-by-side rows (facade, nginx, Node floors) as a Markdown-compatible table. */
-export function formatPeerTable(rows: PeerRow[]): string {
-  const cells = rows.map((row) => PEER_COLUMNS.map(([, read]) => read(row)));
-  const widths = PEER_COLUMNS.map(([title], i) => Math.max(title.length, ...cells.map((line) => line[i]?.length ?? 0)));
-  const line = (values: string[]): string => `| ${values.map((value, i) => value.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  return [line(PEER_COLUMNS.map(([title]) => title)), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
-}
+export const formatPeerTable = (rows: readonly PeerRow[]): string => formatColumns(PEER_COLUMNS, rows);

@@ -21,7 +21,7 @@ function readSettings() {
   return {
     /** BENCH_DURATION_S: measured seconds per load row; default 8 (2 for a quick check). */
     durationS,
-    /** BENCH_WARMUP_S: unmeasured seconds before each; default 3, or 1 in the short mode. */
+    /** BENCH_WARMUP_S: unmeasured seconds before each; default 2, or 1 in the short mode. */
     warmupS: number('BENCH_WARMUP_S', durationS <= 2 ? 1 : 2),
     /** BENCH_LATENCY_MS: the mock's fixed latency per request, like a real database; default 20. */
     latencyMs: number('BENCH_LATENCY_MS', 20),
@@ -47,7 +47,7 @@ async function facadeChild(name: string, config: Record<string, unknown>, synaps
 }
 
 function progress(row: ResultRow): ResultRow {
-  console.error(`  ${row.id}: ${row.reqPerS ?? '–'} req/s, ${row.facadeCpuUsPerReq ?? '–'} µs/req, upstream ${row.upstreamRequests ?? '–'}, ${row.verdict}`);
+  console.error(`  ${row.id}: ${row.facadeCpuUsPerReq ?? '–'} µs/req, upstream ${row.upstreamRequests ?? '–'}, ${row.verdict}`);
   return row;
 }
 

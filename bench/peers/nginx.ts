@@ -4,8 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { pinToCore } from '../processes.ts';
+import { choosePort } from '../../scripts/synapse/internal/port.ts';
 
 /** A running nginx: where it listens, its one process, and a stop that removes its temp dir. */
 export interface NginxPeer { url: string; pid: number; stop(): Promise<void> }
@@ -15,17 +15,6 @@ const CANDIDATES = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'
 /** The nginx binary, or undefined when it is not installed. */
 export function findNginx(): string | undefined {
   return CANDIDATES.find((path) => existsSync(path));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function config(dir: string, port: number, upstream: URL): string {
@@ -60,7 +49,7 @@ http {
 /** Starts nginx in front of `upstreamUrl` on a free loopback port, pinned to `core` when given. */
 export async function startNginx(binary: string, upstreamUrl: string, core?: number): Promise<NginxPeer> {
   const dir = mkdtempSync(join(tmpdir(), 'facade-bench-nginx-'));
-  const port = await freePort();
+  const port = await choosePort(undefined);
   const file = join(dir, 'nginx.conf');
   writeFileSync(file, config(dir, port, new URL(upstreamUrl)));
   const child: ChildProcess = spawn(binary, ['-p', dir, '-c', file], { stdio: ['ignore', 'ignore', 'pipe'] });

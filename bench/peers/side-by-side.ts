@@ -55,13 +55,16 @@ const MiB = 1024 * 1024;
 
 const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** The load with the mock's admin token added to its headers. */
+const withAuth = (load: Omit<WrkLoad, 'durationS' | 'core'>) => ({ ...load, headers: { ...AUTH, ...load.headers } });
+
 /** Warms up, then loads `server` with wrk; CPU and RSS of `server` from /proc, upstream requests from the static child. */
 async function measure(settings: PeerSettings, server: Server, upstream: Upstream, load: Omit<WrkLoad, 'durationS' | 'core'>): Promise<Partial<PeerRow>> {
   const core = settings.pinning?.runnerCore;
-  if (settings.warmupS > 0) await wrk({ ...load, headers: { ...AUTH, ...load.headers }, durationS: settings.warmupS, core });
+  if (settings.warmupS > 0) await wrk({ ...withAuth(load), durationS: settings.warmupS, core });
   await upstream.channel.call('reset');
   const before = cpuUs(server.pid);
-  const run = await wrk({ ...load, headers: { ...AUTH, ...load.headers }, durationS: settings.durationS, core });
+  const run = await wrk({ ...withAuth(load), durationS: settings.durationS, core });
   const cpu = cpuUs(server.pid) - before;
   const { total } = (await upstream.channel.call('counts')) as { total: number };
   const requests = Math.max(run.requests, 1);
@@ -82,11 +85,17 @@ async function profiled(settings: PeerSettings, facade: BenchChild, row: PeerRow
   const wanted = settings.profile === 'all' || (settings.profile === 'missed' && (row.verdict ?? '').includes('MISS'));
   if (!wanted) return row;
   await facade.channel.call('profileStart');
-  await wrk({ ...load, headers: { ...AUTH, ...load.headers }, durationS: Math.min(3, settings.durationS), core: settings.pinning?.runnerCore });
+  await wrk({ ...withAuth(load), durationS: Math.min(3, settings.durationS), core: settings.pinning?.runnerCore });
   return { ...row, profile: (await facade.channel.call('profileStop')) as ProfileSummary };
 }
 
 const ratio = (value: number, reference: number) => `${round(value / (reference || 1), 2)}×`;
+
+/** PASS when `value ≥ minimum`, else MISS, with the ratio to `reference` named `name`. */
+function atLeast(value: number | undefined, minimum: number | undefined, reference: number, name: string): string {
+  if (value === undefined || minimum === undefined) return `n/a (${name} not measured)`;
+  return `${value >= minimum ? 'PASS' : 'MISS'} (${ratio(value, reference)} ${name})`;
+}
 
 /** PASS when `value ≤ limit`, else MISS with how far off. */
 function atMost(value: number | undefined, limit: number | undefined, what: string): string {
@@ -94,7 +103,7 @@ function atMost(value: number | undefined, limit: number | undefined, what: stri
   return value <= limit ? `PASS (${round(value)} ≤ ${round(limit)})` : `MISS (${round(value)} > ${round(limit)}, ${ratio(value, limit)})`;
 }
 
-/** Runs every row; `facadeConfig` is what each facade child gets besides its cache and log settings. */
+/** Starts the upstream, the peers and four facades (cache on, logging off, cache off, writes), then runs every row. */
 export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
   const { pinning, log } = settings;
   const upstreamPin = pinning ? { runnerCore: pinning.serverCore, serverCore: pinning.runnerCore } : undefined;
@@ -126,69 +135,74 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
     const main = await facade('main', {});
     const quiet = await facade('quiet', {}, false);
     const uncached = await facade('cache-off', { cacheMaxBytes: 0 });
+    // Its own facade for the mutation row: a write's invalidation (and its settle window) would keep the rows after it
+    // on `main` from caching.
+    const writer = await facade('writes', {});
     const mainRssBefore = rssBytes(main.pid);
     const page = (server: Server) => `${server.url}${PAGE}`;
     const user = (server: Server) => `${server.url}${USER}`;
     const noNginx = (id: string, title: string, connections: number): PeerRow => ({ id, title, connections, note: 'nginx not installed' });
+    const loaded = async (id: string, title: string, server: Server, load: Omit<WrkLoad, 'durationS' | 'core'>): Promise<PeerRow> =>
+      ({ id, title, ...(await measure(settings, server, upstream, load)) }) as PeerRow;
+    /** Twice what nginx added on `row` (the one-connection target), when nginx was measured. */
+    const twiceAdded = (row: PeerRow) => (row.addedUs === undefined ? undefined : Math.max(2 * row.addedUs, 0));
 
     // Throughput at 50 connections: the 100-room page.
     const c = 50;
-    add({ id: 'U1', title: 'upstream direct, 100-room page', ...(await measure(settings, upstream, upstream, { url: page(upstream), connections: c })) } as PeerRow);
-    const n1 = add(nginx ? { id: 'N1', title: 'nginx proxy_pass, 100-room page', ...(await measure(settings, nginx, upstream, { url: page(nginx), connections: c })) } as PeerRow : noNginx('N1', 'nginx proxy_pass, 100-room page', c));
-    const f1 = add({ id: 'F1', title: 'floor: node:http answering the page Buffer', ...(await measure(settings, floorBuffer, upstream, { url: page(floorBuffer), connections: c })) } as PeerRow);
-    const h = { id: 'H', title: 'facade, owned list, cache hit', ...(await measure(settings, main, upstream, { url: page(main), connections: c })) } as PeerRow;
+    add(await loaded('U1', 'upstream direct, 100-room page', upstream, { url: page(upstream), connections: c }));
+    const n1 = add(nginx ? await loaded('N1', 'nginx proxy_pass, 100-room page', nginx, { url: page(nginx), connections: c }) : noNginx('N1', 'nginx proxy_pass, 100-room page', c));
+    const f1 = add(await loaded('F1', 'floor: node:http answering the page Buffer', floorBuffer, { url: page(floorBuffer), connections: c }));
+    const h = await loaded('H', 'facade, owned list, cache hit', main, { url: page(main), connections: c });
     add(await profiled(settings, main, {
       ...h,
       target: 'CPU ≤ N1; req/s ≥ 1.5× N1; p99 ≤ 2× F1',
       verdict: [
         `CPU ${atMost(h.cpuUsPerReq, n1.cpuUsPerReq, 'nginx')}`,
-        `req/s ${n1.reqPerS === undefined ? 'n/a' : (h.reqPerS ?? 0) >= 1.5 * n1.reqPerS ? `PASS (${ratio(h.reqPerS ?? 0, n1.reqPerS)} N1)` : `MISS (${ratio(h.reqPerS ?? 0, n1.reqPerS)} N1)`}`,
+        `req/s ${atLeast(h.reqPerS, n1.reqPerS === undefined ? undefined : 1.5 * n1.reqPerS, n1.reqPerS ?? 0, 'N1')}`,
         `p99 ${atMost(h.p99Us, 2 * (f1.p99Us ?? 0), 'F1')}`,
       ].join('; '),
     }, { url: page(main), connections: c }));
-    add({ id: 'H0', title: 'facade, cache hit, logging off (the log line\'s price)', ...(await measure(settings, quiet, upstream, { url: page(quiet), connections: c })) } as PeerRow);
-    add({ id: 'C', title: 'facade, cache off, one URL (coalesced miss)', ...(await measure(settings, uncached, upstream, { url: page(uncached), connections: c })) } as PeerRow);
+    add(await loaded('H0', 'facade, cache hit, logging off (the log line\'s price)', quiet, { url: page(quiet), connections: c }));
+    add(await loaded('C', 'facade, cache off, one URL (coalesced miss)', uncached, { url: page(uncached), connections: c }));
     // Throughput at 50 connections: a user record, passed through.
-    add(nginx ? { id: 'N2', title: 'nginx proxy_pass, user record', ...(await measure(settings, nginx, upstream, { url: user(nginx), connections: c })) } as PeerRow : noNginx('N2', 'nginx proxy_pass, user record', c));
-    const f2 = add({ id: 'F2', title: 'floor: node:http + undici Pool.request piped, user record', ...(await measure(settings, floorProxy, upstream, { url: user(floorProxy), connections: c })) } as PeerRow);
-    const p = { id: 'P', title: 'facade, pass-through, user record', ...(await measure(settings, main, upstream, { url: user(main), connections: c })) } as PeerRow;
+    add(nginx ? await loaded('N2', 'nginx proxy_pass, user record', nginx, { url: user(nginx), connections: c }) : noNginx('N2', 'nginx proxy_pass, user record', c));
+    const f2 = add(await loaded('F2', 'floor: node:http + undici Pool.request piped, user record', floorProxy, { url: user(floorProxy), connections: c }));
+    const p = await loaded('P', 'facade, pass-through, user record', main, { url: user(main), connections: c });
     add(await profiled(settings, main, { ...p, target: 'CPU ≤ 1.5× F2; p99 ≤ 2× F2', verdict: `CPU ${atMost(p.cpuUsPerReq, 1.5 * (f2.cpuUsPerReq ?? 0), 'F2')}; p99 ${atMost(p.p99Us, 2 * (f2.p99Us ?? 0), 'F2')}` }, { url: user(main), connections: c }));
-    add({ id: 'P0', title: 'facade, pass-through, logging off', ...(await measure(settings, quiet, upstream, { url: user(quiet), connections: c })) } as PeerRow);
-    add({
-      id: 'W', title: 'facade, mutation: PUT block (audit row, invalidation)',
-      ...(await measure(settings, main, upstream, { url: `${main.url}/_synapse/admin/v1/rooms/${encodeURIComponent(upstream.roomId)}/block`, method: 'PUT', body: '{"block":false}', headers: { 'content-type': 'application/json' }, connections: 10 })),
-    } as PeerRow);
+    add(await loaded('P0', 'facade, pass-through, logging off', quiet, { url: user(quiet), connections: c }));
+    const block = `${writer.url}/_synapse/admin/v1/rooms/${encodeURIComponent(upstream.roomId)}/block`;
+    add(await loaded('W', 'facade, mutation: PUT block (audit row, invalidation)', writer, { url: block, method: 'PUT', body: '{"block":false}', headers: { 'content-type': 'application/json' }, connections: 10 }));
 
     // Last of the loaded rows: the real miss fills the cache, and a heap grown that large slows what runs after it.
-    const m = { id: 'M', title: 'facade, real miss: a new `from` on every request', ...(await measure(settings, main, upstream, { url: `${page(main)}&from=`, paths: 'numbered', connections: c })) } as PeerRow;
+    const m = await loaded('M', 'facade, real miss: a new `from` on every request', main, { url: `${page(main)}&from=`, paths: 'numbered', connections: c });
     add(await profiled(settings, main, { ...m, target: '≤ 300 µs CPU', verdict: atMost(m.cpuUsPerReq, 300, 'facade') }, { url: `${page(main)}&from=1000000`, paths: 'numbered', connections: c }));
     const cacheBytes = Number(await main.channel.call('cacheBytes'));
     const rssLoaded = rssBytes(main.pid);
     await main.channel.call('gc');
-    const growthMiB = round((rssBytes(main.pid) - mainRssBefore) / MiB);
     const memory = (await main.channel.call('memory')) as NodeJS.MemoryUsage;
+    const growthMiB = round((memory.rss - mainRssBefore) / MiB);
     add({
       id: 'MEM', title: `facade RSS after M filled its cache (${round(cacheBytes / MiB)} MiB of cache bytes, 64 MiB cap), after a full GC`, connections: 0,
-      rssMiB: round(rssBytes(main.pid) / MiB), target: 'RSS growth ≤ cache bytes + 48 MiB',
+      rssMiB: round(memory.rss / MiB), target: 'RSS growth ≤ cache bytes + 48 MiB',
       verdict: atMost(growthMiB, cacheBytes / MiB + 48, 'RSS'), note: `grew ${growthMiB} MiB from start (${round(rssLoaded / MiB)} MiB before the GC); live: V8 heap used ${round(memory.heapUsed / MiB)} MiB of ${round(memory.heapTotal / MiB)} MiB kept, Buffers ${round(memory.arrayBuffers / MiB)} MiB`,
     });
 
     // Sequential latency at one connection: what one admin feels.
     const sequential = async (id: string, title: string, server: Server, url: string, direct?: PeerRow, extra: Partial<WrkLoad> = {}) => {
-      const row = { id, title, ...(await measure(settings, server, upstream, { url, connections: 1, ...extra })) } as PeerRow;
+      const row = await loaded(id, title, server, { url, connections: 1, ...extra });
       if (direct?.p50Us !== undefined && row.p50Us !== undefined) row.addedUs = row.p50Us - direct.p50Us;
       return row;
     };
     const s1 = add(await sequential('S-U1', 'one connection: upstream direct, page', upstream, page(upstream)));
     const sn1 = nginx ? add(await sequential('S-N1', 'one connection: nginx, page', nginx, page(nginx), s1)) : add(noNginx('S-N1', 'one connection: nginx, page', 1));
     const sh = await sequential('S-H', 'one connection: facade cache hit, page', main, page(main), s1);
-    add({ ...sh, target: 'added ≤ 2× S-N1\'s', verdict: atMost(sh.addedUs, sn1.addedUs === undefined ? undefined : Math.max(2 * sn1.addedUs, 0), 'nginx') });
+    add({ ...sh, target: 'added ≤ 2× S-N1\'s', verdict: atMost(sh.addedUs, twiceAdded(sn1), 'nginx') });
     add(await sequential('S-M', 'one connection: facade real miss, page', uncached, `${page(uncached)}&from=`, s1, { paths: 'numbered' }));
     const s2 = add(await sequential('S-U2', 'one connection: upstream direct, user', upstream, user(upstream)));
     const sn2 = nginx ? add(await sequential('S-N2', 'one connection: nginx, user', nginx, user(nginx), s2)) : add(noNginx('S-N2', 'one connection: nginx, user', 1));
     add(await sequential('S-F2', 'one connection: floor proxy, user', floorProxy, user(floorProxy), s2));
     const sp = await sequential('S-P', 'one connection: facade pass-through, user', main, user(main), s2);
-    add({ ...sp, target: 'added ≤ 2× S-N2\'s', verdict: atMost(sp.addedUs, sn2.addedUs === undefined ? undefined : Math.max(2 * sn2.addedUs, 0), 'nginx') });
+    add({ ...sp, target: 'added ≤ 2× S-N2\'s', verdict: atMost(sp.addedUs, twiceAdded(sn2), 'nginx') });
 
     for (const row of await realSynapse(settings)) add(row);
   } finally {

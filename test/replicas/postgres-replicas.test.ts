@@ -2,22 +2,16 @@
 // one replica leads a role at a time and gives it up with its connection; a replica whose connection is cut says
 // it is not listening, and listens again once it has reconnected.
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { startPostgresReplicas } from '../../src/replicas/postgres-replicas.ts';
 import type { HeardChange, Replicas } from '../../src/replicas/replicas.ts';
-import { freshDatabase, postgresUrl } from '../support/postgres.ts';
+import { postgresUrl, useFreshDatabase } from '../support/postgres.ts';
 
 const logger = createLogger('silent');
-let database: { url: string; drop(): Promise<void> };
 const started: Replicas[] = [];
-
-beforeEach(async () => {
-  if (postgresUrl()) database = await freshDatabase();
-});
-afterEach(async () => {
+const database = useFreshDatabase(async () => {
   for (const replicas of started.splice(0)) await replicas.close();
-  await database?.drop();
 });
 
 async function replica(replicaId: string, options: { heartbeatMs?: number; reconnectMs?: number } = {}) {

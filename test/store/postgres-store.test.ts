@@ -1,22 +1,16 @@
 // What only the PostgreSQL store has: its migrations on a fresh database (from empty, from an older version, two
 // replicas starting together), and 64-bit numbers, which node-postgres would hand back as strings.
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import type { SqlStore } from '../../src/store/sql-store.ts';
-import { freshDatabase, postgresUrl } from '../support/postgres.ts';
+import { postgresUrl, useFreshDatabase } from '../support/postgres.ts';
 import { auditRow } from '../support/stores.ts';
 
-let database: Awaited<ReturnType<typeof freshDatabase>>;
 const opened: SqlStore[] = [];
-
-beforeEach(async () => {
-  if (postgresUrl()) database = await freshDatabase();
-});
-afterEach(async () => {
+const database = useFreshDatabase(async () => {
   for (const store of opened.splice(0)) await store.close();
-  await database?.drop();
 });
 
 /** Opens a store on this test's database, closed after the test. */

@@ -2,7 +2,7 @@
 // test files running in parallel never share tables.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,6 +33,28 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
   const url = new URL(postgresUrl()!);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/**
+ * A fresh database for each test of the file (when PostgreSQL is there): `url` names it; `cleanUp` (closing what the
+ * test opened on it) runs before the database is dropped.
+ */
+export function useFreshDatabase(cleanUp: () => Promise<void>): { readonly url: string } {
+  let database: Awaited<ReturnType<typeof freshDatabase>> | undefined;
+  beforeEach(async () => {
+    if (postgresUrl()) database = await freshDatabase();
+  });
+  afterEach(async () => {
+    await cleanUp();
+    await database?.drop();
+    database = undefined;
+  });
+  return {
+    get url() {
+      if (database === undefined) throw new Error('no test database: PostgreSQL is not available');
+      return database.url;
+    },
+  };
 }
 
 /** Empties every table of the database at `url` but its schema version (cheaper than a database per test). */
