@@ -1,4 +1,6 @@
 // In-process V8 CPU profiling for a benchmark child: start, stop, and a summary of where the time went.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import type { Profiler } from 'node:inspector';
 
@@ -28,6 +30,9 @@ export async function stopProfile(top = 15): Promise<ProfileSummary> {
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
   session = undefined;
+  // BENCH_PROFILE_DIR: the whole profile is also written there, for Chrome DevTools or speedscope.
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (dir) writeFileSync(join(dir, `facade-${process.pid}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
   return summarise(profile, top);
 }
 
