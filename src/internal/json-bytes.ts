@@ -1,6 +1,8 @@
 // JSON serialisation to bytes the way Synapse writes its answers: non-ASCII escaped as \uXXXX.
 
 const NON_ASCII = /[\u007f-\uffff]/g;
+/** The same class without the global flag, for a test that keeps no state between calls. */
+const HAS_NON_ASCII = /[\u007f-\uffff]/;
 const escape = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /**
@@ -11,8 +13,7 @@ const escape = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(
  */
 export function jsonBytes(value: unknown): Buffer {
   const text = JSON.stringify(value);
-  // One UTF-8 byte per character and no DEL: printable ASCII only, nothing to escape (the usual case, found
-  // faster than by the regular expression).
-  const ascii = Buffer.byteLength(text, 'utf8') === text.length && !text.includes('\x7f');
-  return Buffer.from(ascii ? text : text.replace(NON_ASCII, escape), 'latin1');
+  // Printable ASCII only, nothing to escape (the usual case): one scan, several times faster than measuring the
+  // text's UTF-8 length.
+  return Buffer.from(HAS_NON_ASCII.test(text) ? text.replace(NON_ASCII, escape) : text, 'latin1');
 }

@@ -3,6 +3,7 @@ import { isAscii } from 'node:buffer';
 import { parseJsonExact } from '../internal/exact-json.ts';
 import { fitOf } from './schema-fit.ts';
 import { jsonBytes } from '../internal/json-bytes.ts';
+import { topLevelAdditions, withMembersAppended } from '../internal/json-splice.ts';
 import type { FacadeContext } from './context.ts';
 import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
 
@@ -14,9 +15,10 @@ import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
 export function normaliseBody(context: FacadeContext, route: OwnedRoute, request: ValidatedRequest, body: Buffer): { body: Buffer; fits: boolean } {
   const contract = route.response;
   // Synapse writes ASCII (non-ASCII characters escaped): such bytes decode faster as latin1, to the same text.
+  const ascii = isAscii(body);
   let parsed: unknown;
   try {
-    parsed = parseJsonExact(body.toString(isAscii(body) ? 'latin1' : 'utf8'));
+    parsed = parseJsonExact(body.toString(ascii ? 'latin1' : 'utf8'));
   } catch {
     reportMismatch(context, route, body, 'body is not JSON');
     return { body, fits: false };
@@ -29,7 +31,12 @@ export function normaliseBody(context: FacadeContext, route: OwnedRoute, request
     return { body, fits: false };
   }
   // The parsed value, not Zod's output: Zod strips unknown keys, and newer Synapse fields must survive.
-  return { body: jsonBytes(contract.normalise(parsed as never, request)), fits: true };
+  const normalised = contract.normalise(parsed as never, request);
+  // Synapse's own bytes when normalising only added top-level members (a page's `next_token`), the usual case with
+  // a current Synapse: the same JSON value without serialising it again. Non-ASCII bodies are serialised, so that
+  // every answer escapes as Synapse's do.
+  const added = ascii ? topLevelAdditions(parsed, normalised) : undefined;
+  return { body: added ? withMembersAppended(body, added) : jsonBytes(normalised), fits: true };
 }
 
 /** Counts every schema mismatch; logs each one while the route's log budget lasts, then says how many it held back. */
