@@ -11,25 +11,70 @@ const STDOUT_BATCH_BYTES = 15 * 1_024;
 /** Longest a line waits in the batch when traffic is light. */
 const STDOUT_FLUSH_MS = 200;
 
-let stdout: pino.DestinationStream | undefined;
+/** What pino.destination returns (a sonic-boom). */
+type SonicBoom = ReturnType<typeof pino.destination>;
 
 /**
- * The process's one stdout destination: lines are batched (pino's asynchronous logging), written at least every
- * {@link STDOUT_FLUSH_MS}, and flushed synchronously when the process exits, so a stop or a crash keeps its
- * last lines; only a SIGKILL can lose the last fraction of a second.
+ * Lines gathered in memory and handed to stdout's sonic-boom as one string per batch. sonic-boom batches too
+ * (`minLength`), but it measures its whole pending string again on every line (`Buffer.byteLength` of a growing
+ * rope): 2.4 µs a line, where joining a batch here costs 0.3.
  */
-function stdoutDestination(): pino.DestinationStream {
+class LineBatches {
+  #parts: string[] = [];
+  #chars = 0;
+  readonly #destination: SonicBoom;
+
+  constructor(destination: SonicBoom) {
+    this.#destination = destination;
+  }
+
+  write(line: string): boolean {
+    this.#parts.push(line);
+    this.#chars += line.length;
+    if (this.#chars >= STDOUT_BATCH_BYTES) this.#handOver();
+    return true;
+  }
+
+  /** Writes the batch (asynchronously); `callback` once everything given so far is written. */
+  flush(callback?: (error?: Error) => void): void {
+    this.#handOver();
+    if (callback) this.#destination.flush(callback);
+  }
+
+  /** Writes the batch and everything pending before returning (at exit). */
+  flushSync(): void {
+    this.#handOver();
+    this.#destination.flushSync();
+  }
+
+  #handOver(): void {
+    if (this.#chars === 0) return;
+    const text = this.#parts.length === 1 ? this.#parts[0]! : this.#parts.join('');
+    this.#parts = [];
+    this.#chars = 0;
+    this.#destination.write(text);
+  }
+}
+
+let stdout: LineBatches | undefined;
+
+/**
+ * The process's one stdout destination: lines are batched, written at least every {@link STDOUT_FLUSH_MS}, and
+ * flushed synchronously when the process exits, so a stop or a crash keeps its last lines; only a SIGKILL can
+ * lose the last fraction of a second.
+ */
+function stdoutDestination(): LineBatches {
   if (stdout === undefined) {
-    const destination = pino.destination({ dest: 1, sync: false, minLength: STDOUT_BATCH_BYTES });
-    setInterval(() => destination.flush(), STDOUT_FLUSH_MS).unref();
+    const batches = new LineBatches(pino.destination({ dest: 1, sync: false }));
+    setInterval(() => batches.flush(), STDOUT_FLUSH_MS).unref();
     process.once('exit', () => {
       try {
-        destination.flushSync();
+        batches.flushSync();
       } catch {
         // A write still in flight at exit: nothing more can be done.
       }
     });
-    stdout = destination;
+    stdout = batches;
   }
   return stdout;
 }
@@ -46,5 +91,5 @@ export function createLogger(
     redact: { paths: ['req.headers.authorization', 'headers.authorization', 'access_token', '*.access_token'], censor: '[redacted]' },
   };
   if (destination) return pino(options, destination as pino.DestinationStream);
-  return level === 'silent' ? pino(options) : pino(options, stdoutDestination());
+  return level === 'silent' ? pino(options) : pino(options, stdoutDestination() as unknown as pino.DestinationStream);
 }
