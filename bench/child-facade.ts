@@ -18,8 +18,15 @@ serveParent({ url: facade.url, config: facade.config }, {
   cpu: () => process.cpuUsage(),
   // Bytes the response cache holds now (the memory row compares RSS with it).
   cacheBytes: () => facade.context.cache?.size ?? 0,
-  // A full collection (twice: the first may only queue finalizers), for a memory reading without garbage in it.
-  gc: () => { globalThis.gc?.(); globalThis.gc?.(); return null; },
+  // A full collection (twice: the first may only queue finalizers), for a memory reading without garbage in it;
+  // `last-resort` is the memory-reducing one, which also hands V8's free pages back.
+  gc: (flavor?: unknown) => {
+    const collect = globalThis.gc as unknown as ((options?: { type: 'major'; execution: 'sync'; flavor: 'regular' | 'last-resort' }) => void) | undefined;
+    const options = { type: 'major', execution: 'sync', flavor: flavor === 'last-resort' ? 'last-resort' : 'regular' } as const;
+    collect?.(options);
+    collect?.(options);
+    return null;
+  },
   // Where the memory is: V8's heap, Buffers outside it, resident in all.
   memory: () => process.memoryUsage(),
   profileStart: async () => { await startProfile(); return null; },

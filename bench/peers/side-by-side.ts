@@ -180,11 +180,15 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
     const rssLoaded = rssBytes(main.pid);
     await main.channel.call('gc');
     const memory = (await main.channel.call('memory')) as NodeJS.MemoryUsage;
+    // Then the GC V8 runs before it gives up (it also returns its free pages): what is left is the allocator's.
+    await main.channel.call('gc', 'last-resort');
+    const reduced = (await main.channel.call('memory')) as NodeJS.MemoryUsage;
     const growthMiB = round((memory.rss - mainRssBefore) / MiB);
     add({
       id: 'MEM', title: `facade RSS after M filled its cache (${round(cacheBytes / MiB)} MiB of cache bytes, 64 MiB cap), after a full GC`, connections: 0,
       rssMiB: round(memory.rss / MiB), target: 'RSS growth ≤ cache bytes + 48 MiB',
-      verdict: atMost(growthMiB, cacheBytes / MiB + 48, 'RSS'), note: `grew ${growthMiB} MiB from start (${round(rssLoaded / MiB)} MiB before the GC); live: V8 heap used ${round(memory.heapUsed / MiB)} MiB of ${round(memory.heapTotal / MiB)} MiB kept, Buffers ${round(memory.arrayBuffers / MiB)} MiB`,
+      verdict: atMost(growthMiB, cacheBytes / MiB + 48, 'RSS'),
+      note: `grew ${growthMiB} MiB from start (${round(rssLoaded / MiB)} MiB before the GC); live: V8 heap used ${round(memory.heapUsed / MiB)} MiB of ${round(memory.heapTotal / MiB)} MiB kept, Buffers ${round(memory.arrayBuffers / MiB)} MiB; after a memory-reducing GC: RSS ${round(reduced.rss / MiB)} MiB, V8 heap ${round(reduced.heapTotal / MiB)} MiB kept`,
     });
 
     // Sequential latency at one connection: what one admin feels.
