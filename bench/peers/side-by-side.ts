@@ -6,7 +6,7 @@ import { DEFAULT_ADMIN_TOKEN } from '../../src/mock/constants.ts';
 import { startChild, startFacadeChild, type BenchChild, type Pinning } from '../processes.ts';
 import { startNginx, type NginxPeer } from './nginx.ts';
 import { cpuUs, rssBytes } from './proc.ts';
-import { wrk, type WrkLoad } from './wrk.ts';
+import { wrk, type WrkLoad, type WrkRun } from './wrk.ts';
 import type { ProfileSummary } from '../internal/cpu-profile.ts';
 
 /** One row of the table. */
@@ -215,9 +215,18 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
   return rows;
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 /**
- * Added latency in front of the real Synapse of `npm run synapse:up` (when `.synapse/state.json` says one runs):
- * one connection, the facade with its cache off, p50 through it minus p50 direct.
+ * Added latency in front of the real Synapse of `npm run synapse:up` (when `.synapse/state.json` says one runs), at
+ * one connection: nginx, the undici floor and the facade (cache off), each against direct. Synapse's own speed
+ * drifts by a third between runs of a few seconds, so one direct run against one proxied run measures the drift:
+ * the four run in turn, round after round, and a row's added latency is the median of its per-round differences.
  */
 async function realSynapse(settings: PeerSettings): Promise<PeerRow[]> {
   const state = await readState();
@@ -225,29 +234,49 @@ async function realSynapse(settings: PeerSettings): Promise<PeerRow[]> {
   if (state === undefined || !(await fetch(`${state.baseUrl}/health`).then((r) => r.ok, () => false))) {
     return [{ id: 'R', title: title('not measured'), connections: 1, note: 'no Synapse running: npm run synapse:up first' }];
   }
-  const facade = await startFacadeChild('real', state.baseUrl, { cacheMaxBytes: 0 }, settings.pinning, `${settings.logDir}/real.log`);
+  const started: Array<{ stop(): Promise<void> }> = [];
   const auth = { Authorization: `Bearer ${state.adminToken}` };
   const core = settings.pinning?.runnerCore;
-  const p50 = async (url: string) => {
-    if (settings.warmupS > 0) await wrk({ url, headers: auth, connections: 1, durationS: settings.warmupS, core });
-    return wrk({ url, headers: auth, connections: 1, durationS: settings.durationS, core });
-  };
+  const roundS = Math.max(1, Math.round(settings.durationS / 4));
+  const rounds = 6;
   try {
+    const facade = await startFacadeChild('real', state.baseUrl, { cacheMaxBytes: 0 }, settings.pinning, `${settings.logDir}/real.log`);
+    started.push(facade);
+    const floor = await startChild('real-floor', './peers/child-floor.ts', { mode: 'proxy', upstream: state.baseUrl }, settings.pinning);
+    started.push(floor);
+    const nginx = settings.nginx ? await startNginx(settings.nginx, state.baseUrl, settings.pinning?.serverCore) : undefined;
+    if (nginx) started.push(nginx);
     const rows: PeerRow[] = [];
     for (const [id, what, path, limit] of [
       ['R-P', 'pass-through GET /v2/users?limit=10', '/_synapse/admin/v2/users?limit=10', 300],
       ['R-M', 'owned miss GET /v1/rooms?limit=100', '/_synapse/admin/v1/rooms?limit=100', 600],
     ] as const) {
-      const direct = await p50(`${state.baseUrl}${path}`);
-      const through = await p50(`${facade.url}${path}`);
-      const added = through.p50Us - direct.p50Us;
-      rows.push({
-        id, title: title(`${what} (direct p50 ${direct.p50Us} µs)`), connections: 1, reqPerS: through.reqPerS, p50Us: through.p50Us, p99Us: through.p99Us,
-        addedUs: added, target: `added ≤ ${limit} µs`, verdict: atMost(added, limit, 'Synapse'),
-      });
+      const variants = [
+        { id: `${id}:direct`, name: 'direct', url: state.baseUrl },
+        ...(nginx ? [{ id: `${id}:N`, name: 'nginx', url: nginx.url }] : []),
+        { id: `${id}:F`, name: 'undici floor', url: floor.url },
+        { id, name: 'facade', url: facade.url },
+      ];
+      const runs = new Map<string, WrkRun[]>(variants.map((variant) => [variant.id, []]));
+      for (const variant of variants) if (settings.warmupS > 0) await wrk({ url: `${variant.url}${path}`, headers: auth, connections: 1, durationS: settings.warmupS, core });
+      for (let round = 0; round < rounds; round += 1) {
+        for (const variant of variants) runs.get(variant.id)!.push(await wrk({ url: `${variant.url}${path}`, headers: auth, connections: 1, durationS: roundS, core }));
+      }
+      const direct = runs.get(`${id}:direct`)!;
+      for (const variant of variants) {
+        const own = runs.get(variant.id)!;
+        const isDirect = variant.name === 'direct';
+        const added = isDirect ? undefined : Math.round(median(own.map((run, round) => run.p50Us - direct[round]!.p50Us)));
+        const row: PeerRow = {
+          id: variant.id, title: title(`${variant.name}, ${what}`), connections: 1,
+          reqPerS: Math.round(median(own.map((run) => run.reqPerS))), p50Us: median(own.map((run) => run.p50Us)), p99Us: median(own.map((run) => run.p99Us)),
+          ...(added === undefined ? {} : { addedUs: added }),
+        };
+        rows.push(variant.id === id ? { ...row, target: `added ≤ ${limit} µs`, verdict: atMost(added, limit, 'Synapse') } : row);
+      }
     }
     return rows;
   } finally {
-    await facade.stop();
+    for (const server of started.reverse()) await server.stop().catch(() => undefined);
   }
 }
