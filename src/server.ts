@@ -10,6 +10,7 @@ import type { FacadeContext, UpstreamAnswer } from './pipeline/context.ts';
 import { ownedRoutes } from './routes/owned-routes.ts';
 import { Upstream } from './upstream/client.ts';
 import { createMetrics, type FacadeMetrics } from './observability/metrics.ts';
+import { RequestIdResponse } from './observability/request-log.ts';
 import { AdminGate } from './protection/admin-gate.ts';
 import { UpstreamLimiter } from './protection/limiter.ts';
 import { ResponseCache } from './protection/response-cache.ts';
@@ -224,7 +225,7 @@ export async function startFacade(
   jobsRunning = () => background.jobs.running;
   const flow = requestListener(createApp(context, { jobs: background.jobs, index: background.index }), context);
   // Node's own bare 400 for a missing Host is replaced by the facade's Matrix one (hostHeaderProblem).
-  const server = createServer({ requireHostHeader: false }, flow.listener);
+  const server = createServer({ requireHostHeader: false, ServerResponse: RequestIdResponse }, flow.listener);
   // Typed as a Duplex for HTTP/2's sake; a node:http server's sockets are net.Sockets.
   server.on('clientError', (error: Error, socket) => answerClientError(context, error, socket as Socket));
   await new Promise<void>((resolve, reject) => {
