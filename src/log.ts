@@ -35,7 +35,7 @@ class LineBatches {
     return true;
   }
 
-  /** Writes the batch (asynchronously); `callback` once everything given so far is written. */
+  /** Hands the batch to sonic-boom, which writes it asynchronously (pino's `logger.flush(callback)` lands here). */
   flush(callback?: (error?: Error) => void): void {
     this.#handOver();
     if (callback) this.#destination.flush(callback);

