@@ -49,7 +49,7 @@ class LineBatches {
 
   #handOver(): void {
     if (this.#chars === 0) return;
-    const text = this.#parts.length === 1 ? this.#parts[0]! : this.#parts.join('');
+    const text = this.#parts.join('');
     this.#parts = [];
     this.#chars = 0;
     this.#destination.write(text);
@@ -91,5 +91,5 @@ export function createLogger(
     redact: { paths: ['req.headers.authorization', 'headers.authorization', 'access_token', '*.access_token'], censor: '[redacted]' },
   };
   if (destination) return pino(options, destination as pino.DestinationStream);
-  return level === 'silent' ? pino(options) : pino(options, stdoutDestination() as unknown as pino.DestinationStream);
+  return level === 'silent' ? pino(options) : pino(options, stdoutDestination());
 }

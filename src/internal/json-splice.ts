@@ -1,8 +1,7 @@
 // Reusing Synapse's own bytes when normalisation only added top-level members: serialising a 36 KB page again
 // cost as much as parsing it.
+import { asJsonObject } from './exact-json.ts';
 import { jsonBytes } from './json-bytes.ts';
-
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Whether two parsed JSON values are the same value: same primitives (raw numbers by identity), same keys in any order. */
 function sameJson(a: unknown, b: unknown): boolean {
@@ -31,8 +30,10 @@ function sameJson(a: unknown, b: unknown): boolean {
  * `original` is kept with the same value (recursively, in any key order); undefined when anything was dropped,
  * converted or filled in below the top level, or when either is not an object.
  */
-export function topLevelAdditions(original: unknown, normalised: unknown): Record<string, unknown> | undefined {
-  if (!isObject(original) || !isObject(normalised)) return undefined;
+export function topLevelAdditions(originalValue: unknown, normalisedValue: unknown): Record<string, unknown> | undefined {
+  const original = asJsonObject(originalValue);
+  const normalised = asJsonObject(normalisedValue);
+  if (!original || !normalised) return undefined;
   for (const key in original) {
     if (!Object.hasOwn(original, key)) continue;
     if (!Object.hasOwn(normalised, key) || !sameJson(original[key], normalised[key])) return undefined;

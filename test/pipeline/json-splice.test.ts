@@ -46,7 +46,7 @@ describe('issue 13: a normalised answer reuses Synapse\'s bytes when only top-le
         const added = topLevelAdditions(original, normalised);
         // Changed members (a key of `extra` already in `original` with another value) must refuse the reuse.
         const changed = Object.keys(extra).some((key) => Object.hasOwn(original, key) && JSON.stringify(original[key]) !== JSON.stringify(extra[key]));
-        if (added === undefined) return changed || Object.keys(extra).some((key) => Object.hasOwn(original, key));
+        if (added === undefined) return changed;
         const bytes = Buffer.from(`${space}${JSON.stringify(original, null, space ? 1 : 0)}${space}`);
         expect(JSON.parse(withMembersAppended(bytes, added).toString())).toEqual(JSON.parse(JSON.stringify(normalised)));
         return true;
