@@ -1,6 +1,6 @@
 // Starts the benchmark's children (mock Synapse, facades) with fork, pins them to a core, and stops them.
 import { fork, execFileSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { channelTo, type ChildChannel } from './internal/ipc.ts';
 import type { MockChildOptions, UpstreamCounts } from './child-mock.ts';
@@ -42,12 +42,11 @@ export function pinToCore(pid: number, core: number): boolean {
 const STOP_GRACE_MS = 5_000;
 
 /** Forks `file` with `options` as JSON in argv[2]; its stdout goes to `stdoutFile` (appended) when given. */
-export async function startChild(name: string, file: string, options: unknown, pinning?: Pinning, stdoutFile?: string, execArgv: string[] = [], env = process.env): Promise<BenchChild> {
+export async function startChild(name: string, file: string, options: unknown, pinning?: Pinning, stdoutFile?: string, execArgv: string[] = []): Promise<BenchChild> {
   const stdout = stdoutFile === undefined ? 'inherit' : openSync(stdoutFile, 'a');
   const child: ChildProcess = fork(fileURLToPath(new URL(file, import.meta.url)), [JSON.stringify(options)], {
     stdio: ['ignore', stdout, 'inherit', 'ipc'],
     execArgv: [...process.execArgv, ...execArgv],
-    env,
   });
   if (typeof stdout === 'number') closeSync(stdout);
   const channel = channelTo(child);
@@ -93,21 +92,6 @@ export async function startMockChild(latencyMs: number, pinning?: Pinning, dataS
 export const FACADE_NODE_FLAGS = ['--max-semi-space-size=8'];
 
 /**
- * Where Debian's libjemalloc2 puts jemalloc on this machine, which scripts/start.sh preloads when it is there:
- * with glibc's allocator the bodies a full cache had evicted stayed resident (about 100 MiB more after the memory
- * row), for some 10 % more CPU on a real miss.
- */
-export const JEMALLOC_PATH = `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/libjemalloc.so.2`;
-
-/** The environment a facade child runs with: jemalloc preloaded when installed, as `npm start` does. */
-function facadeEnvironment(): NodeJS.ProcessEnv {
-  return process.env.LD_PRELOAD || !existsSync(JEMALLOC_PATH) ? process.env : { ...process.env, LD_PRELOAD: JEMALLOC_PATH };
-}
-
-/** The allocator the facade children run on, for the table. */
-export const facadeAllocator = (): string => (facadeEnvironment().LD_PRELOAD === JEMALLOC_PATH ? 'jemalloc' : 'glibc malloc (libjemalloc2 is not installed)');
-
-/**
  * Forks a facade in front of `synapseUrl` with `config` (unknown keys are ignored by older facades). With `logFile`
  * it logs at `config.logLevel` (default info) on its stdout, which is that file, as `npm start > file` does; without,
  * it logs nothing.
@@ -115,7 +99,7 @@ export const facadeAllocator = (): string => (facadeEnvironment().LD_PRELOAD ===
 export async function startFacadeChild(name: string, synapseUrl: string, config: Record<string, unknown>, pinning?: Pinning, logFile?: string): Promise<BenchChild> {
   const logLevel = logFile === undefined ? 'silent' : (config.logLevel ?? 'info');
   // --expose-gc: the memory row collects garbage before it reads RSS, so what it reports is what the facade keeps.
-  return startChild(name, './child-facade.ts', { ...config, synapseUrl, logLevel }, pinning, logFile, ['--expose-gc', ...FACADE_NODE_FLAGS], facadeEnvironment());
+  return startChild(name, './child-facade.ts', { ...config, synapseUrl, logLevel }, pinning, logFile, ['--expose-gc', ...FACADE_NODE_FLAGS]);
 }
 
 /** CPU microseconds (user + system) spent between two readings. */

@@ -1,17 +1,14 @@
-// The bench's Debian tools (wrk, nginx, and jemalloc for the facades, as `npm start` preloads it): found, or
-// installed with apt-get when we are root.
+// The bench's Debian tools (wrk, nginx): found on PATH, or installed with apt-get when we are root.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { findNginx } from './nginx.ts';
 import { hasWrk } from './wrk.ts';
-import { JEMALLOC_PATH } from '../processes.ts';
 
 const run = promisify(execFile);
 
 /** Installs the missing Debian packages when root; says what it could not do instead of failing. */
 export async function ensureBenchTools(log: (line: string) => void): Promise<{ wrk: boolean; nginx: string | undefined }> {
-  const missing = [...((await hasWrk()) ? [] : ['wrk']), ...(findNginx() ? [] : ['nginx-light']), ...(existsSync(JEMALLOC_PATH) ? [] : ['libjemalloc2'])];
+  const missing = [...((await hasWrk()) ? [] : ['wrk']), ...(findNginx() ? [] : ['nginx-light'])];
   if (missing.length > 0) {
     if (process.getuid?.() === 0) {
       log(`bench: installing ${missing.join(' ')} with apt-get`);

@@ -3,7 +3,7 @@
 // measured elsewhere (except the absolute 300 µs miss and the added latency in front of the real Synapse).
 import { readState } from '../../scripts/synapse/state.ts';
 import { DEFAULT_ADMIN_TOKEN } from '../../src/mock/constants.ts';
-import { facadeAllocator, startChild, startFacadeChild, type BenchChild, type Pinning } from '../processes.ts';
+import { startChild, startFacadeChild, type BenchChild, type Pinning } from '../processes.ts';
 import { startNginx, type NginxPeer } from './nginx.ts';
 import { cpuUs, rssBytes } from './proc.ts';
 import { wrk, type WrkLoad, type WrkRun } from './wrk.ts';
@@ -188,7 +188,7 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
       id: 'MEM', title: `facade RSS after M filled its cache (${round(cacheBytes / MiB)} MiB of cache bytes, 64 MiB cap), after a full GC`, connections: 0,
       rssMiB: round(memory.rss / MiB), target: 'RSS growth ≤ cache bytes + 48 MiB',
       verdict: atMost(growthMiB, cacheBytes / MiB + 48, 'RSS'),
-      note: `allocator: ${facadeAllocator()}; grew ${growthMiB} MiB from start (${round(rssLoaded / MiB)} MiB before the GC); live: V8 heap used ${round(memory.heapUsed / MiB)} MiB of ${round(memory.heapTotal / MiB)} MiB kept, Buffers ${round(memory.arrayBuffers / MiB)} MiB; after a memory-reducing GC: RSS ${round(reduced.rss / MiB)} MiB, V8 heap ${round(reduced.heapTotal / MiB)} MiB kept`,
+      note: `grew ${growthMiB} MiB from start (${round(rssLoaded / MiB)} MiB before the GC); live: V8 heap used ${round(memory.heapUsed / MiB)} MiB of ${round(memory.heapTotal / MiB)} MiB kept, Buffers ${round(memory.arrayBuffers / MiB)} MiB; after a memory-reducing GC: RSS ${round(reduced.rss / MiB)} MiB, V8 heap ${round(reduced.heapTotal / MiB)} MiB kept`,
     });
 
     // Sequential latency at one connection: what one admin feels.
