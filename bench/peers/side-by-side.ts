@@ -8,6 +8,7 @@ import { startNginx, type NginxPeer } from './nginx.ts';
 import { cpuUs, rssBytes } from './proc.ts';
 import { wrk, type WrkLoad, type WrkRun } from './wrk.ts';
 import type { ProfileSummary } from '../internal/cpu-profile.ts';
+import { inRounds, median, medianRatio, medianRow, ratioVerdict } from './rounds.ts';
 
 /** One row of the table. */
 export interface PeerRow {
@@ -55,16 +56,28 @@ const MiB = 1024 * 1024;
 
 const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** Rounds of the rows a target compares (H against N1 and F1, P against F2). */
+const ROUNDS = 3;
+
 /** The load with the mock's admin token added to its headers. */
 const withAuth = (load: Omit<WrkLoad, 'durationS' | 'core'>) => ({ ...load, headers: { ...AUTH, ...load.headers } });
 
-/** Warms up, then loads `server` with wrk; CPU and RSS of `server` from /proc, upstream requests from the static child. */
-async function measure(settings: PeerSettings, server: Server, upstream: Upstream, load: Omit<WrkLoad, 'durationS' | 'core'>): Promise<Partial<PeerRow>> {
+/**
+ * Warms up, then loads `server` with wrk (for `timing`'s seconds, default the settings'); CPU and RSS of `server` from
+ * /proc, upstream requests from the static child.
+ */
+async function measure(
+  settings: PeerSettings,
+  server: Server,
+  upstream: Upstream,
+  load: Omit<WrkLoad, 'durationS' | 'core'>,
+  { durationS, warmupS }: { durationS: number; warmupS: number } = settings,
+): Promise<Partial<PeerRow>> {
   const core = settings.pinning?.runnerCore;
-  if (settings.warmupS > 0) await wrk({ ...withAuth(load), durationS: settings.warmupS, core });
+  if (warmupS > 0) await wrk({ ...withAuth(load), durationS: warmupS, core });
   await upstream.channel.call('reset');
   const before = cpuUs(server.pid);
-  const run = await wrk({ ...withAuth(load), durationS: settings.durationS, core });
+  const run = await wrk({ ...withAuth(load), durationS, core });
   const cpu = cpuUs(server.pid) - before;
   const { total } = (await upstream.channel.call('counts')) as { total: number };
   const requests = Math.max(run.requests, 1);
@@ -90,12 +103,6 @@ async function profiled(settings: PeerSettings, facade: BenchChild, row: PeerRow
 }
 
 const ratio = (value: number, reference: number) => `${round(value / (reference || 1), 2)}×`;
-
-/** PASS when `value ≥ minimum`, else MISS, with the ratio to `reference` named `name`. */
-function atLeast(value: number | undefined, minimum: number | undefined, reference: number, name: string): string {
-  if (value === undefined || minimum === undefined) return `n/a (${name} not measured)`;
-  return `${value >= minimum ? 'PASS' : 'MISS'} (${ratio(value, reference)} ${name})`;
-}
 
 /** PASS when `value ≤ limit`, else MISS with how far off. */
 function atMost(value: number | undefined, limit: number | undefined, what: string): string {
@@ -150,25 +157,58 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
     // Throughput at 50 connections: the 100-room page.
     const c = 50;
     add(await loaded('U1', 'upstream direct, 100-room page', upstream, { url: page(upstream), connections: c }));
-    const n1 = add(nginx ? await loaded('N1', 'nginx proxy_pass, 100-room page', nginx, { url: page(nginx), connections: c }) : noNginx('N1', 'nginx proxy_pass, 100-room page', c));
-    const f1 = add(await loaded('F1', 'floor: node:http answering the page Buffer', floorBuffer, { url: page(floorBuffer), connections: c }));
-    const h = await loaded('H', 'facade, owned list, cache hit', main, { url: page(main), connections: c });
+    // The rows a target compares run in alternated rounds (rounds.ts); the others once.
+    const compared = async (group: Array<{ id: string; title: string; server: Server | undefined; url: (server: Server) => string }>) => {
+      const present = group.filter((variant) => variant.server !== undefined);
+      const runs = await inRounds(present, ROUNDS, (variant, round) =>
+        measure(settings, variant.server!, upstream, { url: variant.url(variant.server!), connections: c }, {
+          durationS: Math.max(1, Math.round(settings.durationS / 2)),
+          // A full warm-up first, then a short one: the server under test sat idle while the others ran.
+          warmupS: round === 0 ? settings.warmupS : Math.min(settings.warmupS, 1),
+        }));
+      const rowOf = (id: string): PeerRow => {
+        const variant = group.find((candidate) => candidate.id === id)!;
+        const own = runs.get(id);
+        return own ? ({ id, title: variant.title, ...medianRow(own) } as PeerRow) : noNginx(id, variant.title, c);
+      };
+      return { runs, rowOf };
+    };
+    const hits = await compared([
+      { id: 'N1', title: 'nginx proxy_pass, 100-room page', server: nginx, url: page },
+      { id: 'F1', title: 'floor: node:http answering the page Buffer', server: floorBuffer, url: page },
+      { id: 'H', title: 'facade, owned list, cache hit', server: main, url: page },
+    ]);
+    add(hits.rowOf('N1'));
+    add(hits.rowOf('F1'));
+    const hitRuns = hits.runs.get('H');
     add(await profiled(settings, main, {
-      ...h,
-      target: 'CPU ≤ N1; req/s ≥ 1.5× N1; p99 ≤ 2× F1',
+      ...hits.rowOf('H'),
+      target: 'CPU ≤ N1; req/s ≥ 1.5× N1; p99 ≤ 2× F1 (medians of per-round ratios)',
       verdict: [
-        `CPU ${atMost(h.cpuUsPerReq, n1.cpuUsPerReq, 'nginx')}`,
-        `req/s ${atLeast(h.reqPerS, n1.reqPerS === undefined ? undefined : 1.5 * n1.reqPerS, n1.reqPerS ?? 0, 'N1')}`,
-        `p99 ${atMost(h.p99Us, 2 * (f1.p99Us ?? 0), 'F1')}`,
+        `CPU ${ratioVerdict(medianRatio(hitRuns, hits.runs.get('N1'), 'cpuUsPerReq'), 'at most', 1, 'N1')}`,
+        `req/s ${ratioVerdict(medianRatio(hitRuns, hits.runs.get('N1'), 'reqPerS'), 'at least', 1.5, 'N1')}`,
+        `p99 ${ratioVerdict(medianRatio(hitRuns, hits.runs.get('F1'), 'p99Us'), 'at most', 2, 'F1')}`,
       ].join('; '),
     }, { url: page(main), connections: c }));
     add(await loaded('H0', 'facade, cache hit, logging off (the log line\'s price)', quiet, { url: page(quiet), connections: c }));
     add(await loaded('C', 'facade, cache off, one URL (coalesced miss)', uncached, { url: page(uncached), connections: c }));
     // Throughput at 50 connections: a user record, passed through.
-    add(nginx ? await loaded('N2', 'nginx proxy_pass, user record', nginx, { url: user(nginx), connections: c }) : noNginx('N2', 'nginx proxy_pass, user record', c));
-    const f2 = add(await loaded('F2', 'floor: node:http + undici Pool.request piped, user record', floorProxy, { url: user(floorProxy), connections: c }));
-    const p = await loaded('P', 'facade, pass-through, user record', main, { url: user(main), connections: c });
-    add(await profiled(settings, main, { ...p, target: 'CPU ≤ 1.5× F2; p99 ≤ 2× F2', verdict: `CPU ${atMost(p.cpuUsPerReq, 1.5 * (f2.cpuUsPerReq ?? 0), 'F2')}; p99 ${atMost(p.p99Us, 2 * (f2.p99Us ?? 0), 'F2')}` }, { url: user(main), connections: c }));
+    const passes = await compared([
+      { id: 'N2', title: 'nginx proxy_pass, user record', server: nginx, url: user },
+      { id: 'F2', title: 'floor: node:http + undici Pool.request piped, user record', server: floorProxy, url: user },
+      { id: 'P', title: 'facade, pass-through, user record', server: main, url: user },
+    ]);
+    add(passes.rowOf('N2'));
+    add(passes.rowOf('F2'));
+    const passRuns = passes.runs.get('P');
+    add(await profiled(settings, main, {
+      ...passes.rowOf('P'),
+      target: 'CPU ≤ 1.5× F2; p99 ≤ 2× F2 (medians of per-round ratios)',
+      verdict: [
+        `CPU ${ratioVerdict(medianRatio(passRuns, passes.runs.get('F2'), 'cpuUsPerReq'), 'at most', 1.5, 'F2')}`,
+        `p99 ${ratioVerdict(medianRatio(passRuns, passes.runs.get('F2'), 'p99Us'), 'at most', 2, 'F2')}`,
+      ].join('; '),
+    }, { url: user(main), connections: c }));
     add(await loaded('P0', 'facade, pass-through, logging off', quiet, { url: user(quiet), connections: c }));
     const block = `${writer.url}/_synapse/admin/v1/rooms/${encodeURIComponent(upstream.roomId)}/block`;
     add(await loaded('W', 'facade, mutation: PUT block (audit row, invalidation)', writer, { url: block, method: 'PUT', body: '{"block":false}', headers: { 'content-type': 'application/json' }, connections: 10 }));
@@ -213,13 +253,6 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
     for (const server of started.reverse()) await server.stop().catch(() => undefined);
   }
   return rows;
-}
-
-/** The middle value (the mean of the two middle ones for an even count). */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /**

@@ -1,0 +1,73 @@
+// The rows a target compares, measured in turn round after round: this VM's speed drifts between runs a few seconds
+// apart, so a facade row measured half a minute after its peer's could pass or miss on the drift alone. Each round
+// measures every variant once; a row reports its median over the rounds, and a target judges the median of the
+// per-round ratios, where each ratio compares two runs made seconds apart.
+/** What one round measured of one variant (the figures of a table row). */
+export interface RoundRun {
+  connections?: number;
+  reqPerS?: number;
+  cpuUsPerReq?: number;
+  p50Us?: number;
+  p99Us?: number;
+  upstreamPerReq?: number;
+  rssMiB?: number;
+  note?: string;
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Runs `measure` on each variant in turn, `rounds` times; every variant's runs, in round order, by variant id. */
+export async function inRounds<Variant extends { id: string }>(
+  variants: readonly Variant[],
+  rounds: number,
+  measure: (variant: Variant, round: number) => Promise<RoundRun>,
+): Promise<Map<string, RoundRun[]>> {
+  const runs = new Map<string, RoundRun[]>(variants.map((variant) => [variant.id, []]));
+  for (let round = 0; round < rounds; round += 1) {
+    for (const variant of variants) runs.get(variant.id)!.push(await measure(variant, round));
+  }
+  return runs;
+}
+
+type Figure = 'reqPerS' | 'cpuUsPerReq' | 'p50Us' | 'p99Us' | 'upstreamPerReq';
+const FIGURES: readonly Figure[] = ['reqPerS', 'cpuUsPerReq', 'p50Us', 'p99Us', 'upstreamPerReq'];
+
+/** One row from its rounds: each figure the median over the rounds, RSS after the last, notes of every round kept. */
+export function medianRow(runs: readonly RoundRun[]): RoundRun {
+  const row: RoundRun = { connections: runs[0]?.connections, rssMiB: runs.at(-1)?.rssMiB };
+  for (const figure of FIGURES) {
+    const values = runs.map((run) => run[figure]).filter((value): value is number => value !== undefined);
+    if (values.length > 0) row[figure] = Math.round(median(values) * 100) / 100;
+  }
+  const notes = [...new Set(runs.map((run) => run.note).filter(Boolean))];
+  if (notes.length > 0) row.note = notes.join('; ');
+  return row;
+}
+
+/** The median over the rounds of `figure` in `runs` divided by the same round's figure in `peer`; undefined when either lacks it. */
+export function medianRatio(runs: readonly RoundRun[] | undefined, peer: readonly RoundRun[] | undefined, figure: Figure): number | undefined {
+  if (runs === undefined || peer === undefined) return undefined;
+  const ratios: number[] = [];
+  runs.forEach((run, round) => {
+    const own = run[figure];
+    const theirs = peer[round]?.[figure];
+    if (own !== undefined && theirs !== undefined && theirs > 0) ratios.push(own / theirs);
+  });
+  return ratios.length === 0 ? undefined : median(ratios);
+}
+
+/**
+ * PASS or MISS for a ratio against its limit (`at most` or `at least` that many times the peer's figure), saying the
+ * ratio; `n/a` when the peer was not measured.
+ */
+export function ratioVerdict(ratio: number | undefined, bound: 'at most' | 'at least', limit: number, peer: string): string {
+  if (ratio === undefined) return `n/a (${peer} not measured)`;
+  const pass = bound === 'at most' ? ratio <= limit : ratio >= limit;
+  const shown = Math.round(ratio * 100) / 100;
+  return `${pass ? 'PASS' : 'MISS'} (${shown}× ${peer}'s, ${bound === 'at most' ? '≤' : '≥'} ${limit}×)`;
+}

@@ -1,0 +1,42 @@
+// The bench judges a target on the median of per-round ratios (issue 13): drift between rounds must not decide it.
+import { describe, expect, it } from 'vitest';
+import { inRounds, median, medianRatio, medianRow, ratioVerdict } from '../../bench/peers/rounds.ts';
+
+describe('issue 13: rows a target compares are measured in alternated rounds', () => {
+  it('measures every variant once per round, in turn', async () => {
+    const order: string[] = [];
+    const runs = await inRounds([{ id: 'N1' }, { id: 'H' }], 3, async ({ id }, round) => {
+      order.push(`${id}${round}`);
+      return { cpuUsPerReq: round };
+    });
+    expect(order).toEqual(['N10', 'H0', 'N11', 'H1', 'N12', 'H2']);
+    expect(runs.get('H')!.map((run) => run.cpuUsPerReq)).toEqual([0, 1, 2]);
+  });
+
+  it('a ratio pairs each round with the same round of the peer, so a machine that slowed down midway does not decide it', () => {
+    // The machine ran half as fast in round 2: both variants took twice the CPU there.
+    const peer = [{ cpuUsPerReq: 20 }, { cpuUsPerReq: 40 }, { cpuUsPerReq: 20 }];
+    const facade = [{ cpuUsPerReq: 22 }, { cpuUsPerReq: 44 }, { cpuUsPerReq: 22 }];
+    expect(medianRatio(facade, peer, 'cpuUsPerReq')).toBeCloseTo(1.1);
+    // Rounds a figure is missing from are left out; no peer at all is no ratio.
+    expect(medianRatio([{ cpuUsPerReq: 30 }, {}], [{ cpuUsPerReq: 20 }, { cpuUsPerReq: 20 }], 'cpuUsPerReq')).toBe(1.5);
+    expect(medianRatio(facade, undefined, 'cpuUsPerReq')).toBeUndefined();
+  });
+
+  it('a row shows the median of its rounds, RSS after the last round, and every distinct note', () => {
+    const row = medianRow([
+      { connections: 50, reqPerS: 100, p99Us: 9, rssMiB: 10, note: 'a' },
+      { connections: 50, reqPerS: 300, p99Us: 1, rssMiB: 12 },
+      { connections: 50, reqPerS: 200, p99Us: 2, rssMiB: 11, note: 'a' },
+    ]);
+    expect(row).toEqual({ connections: 50, reqPerS: 200, p99Us: 2, rssMiB: 11, note: 'a' });
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('says PASS or MISS with the ratio and its bound', () => {
+    expect(ratioVerdict(0.98, 'at most', 1, 'N1')).toBe("PASS (0.98× N1's, ≤ 1×)");
+    expect(ratioVerdict(1.134, 'at most', 1, 'N1')).toBe("MISS (1.13× N1's, ≤ 1×)");
+    expect(ratioVerdict(0.93, 'at least', 1.5, 'N1')).toBe("MISS (0.93× N1's, ≥ 1.5×)");
+    expect(ratioVerdict(undefined, 'at least', 1.5, 'N1')).toBe('n/a (N1 not measured)');
+  });
+});
