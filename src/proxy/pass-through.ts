@@ -43,8 +43,11 @@ export async function passThrough(
   { write, tokenOf }: PassThroughOptions = {},
 ): Promise<void> {
   const method = incoming.method ?? 'GET';
-  const controller = new AbortController();
   const abortable = SAFE_METHODS.has(method);
+  // The usual pass-through, a GET or HEAD without a body, needs none of what follows: no audit, no write to track,
+  // no upload to watch.
+  if (abortable && !hasRequestBody(incoming)) return passThroughStreamed(context, incoming, outgoing, tokenOf);
+  const controller = new AbortController();
   outgoing.once('close', () => {
     if (abortable && !outgoing.writableFinished) controller.abort();
   });
@@ -72,19 +75,66 @@ export async function passThrough(
   noteUpstreamStatus(incoming, response.statusCode);
   // Synapse has processed a write once its headers arrive: what it changed is dropped before the client hears.
   await write?.end(response.statusCode);
-  // Synapse refused this token: whatever the gate kept for it ends now (its answer is never a proof).
-  if (context.gate && isTokenRefusalStatus(response.statusCode)) {
-    const token = tokenOf?.();
-    if (token !== undefined) context.gate.forget(token);
-  }
+  forgetRefusedToken(context, response.statusCode, tokenOf);
   const answer = audit ? await audit.answered(response.statusCode, response.body) : response.body;
   if (outgoing.destroyed) {
     answer.on('error', () => {});
     answer.resume();
     return;
   }
-  outgoing.writeHead(response.statusCode, { ...clientResponseHeaders(response.headers), ...passThroughCorsHeaders(response.headers) });
+  outgoing.writeHead(response.statusCode, answerHeaders(response.headers));
   pipeAnswer(incoming, answer, outgoing);
+}
+
+/** Synapse refused this token: whatever the gate kept for it ends now (its answer is never a proof). */
+function forgetRefusedToken(context: FacadeContext, status: number, tokenOf: (() => string | undefined) | undefined): void {
+  if (!context.gate || !isTokenRefusalStatus(status)) return;
+  const token = tokenOf?.();
+  if (token !== undefined) context.gate.forget(token);
+}
+
+/** Synapse's headers as the client gets them: hop-by-hop ones dropped, CORS added where Synapse sent none. */
+const answerHeaders = (headers: Record<string, string | string[] | undefined>) => ({ ...clientResponseHeaders(headers), ...passThroughCorsHeaders(headers) });
+
+/**
+ * A GET or HEAD without a body, with Synapse's answer written as it arrives (Upstream.stream): what `passThrough`
+ * does for it, without a body stream, a pipe or an AbortSignal per request. Resolves once the answer has started;
+ * rejects, before it starts, as `passThrough` does (a FacadeError, or an AbortError when the client left).
+ */
+function passThroughStreamed(context: FacadeContext, incoming: IncomingMessage, outgoing: ServerResponse, tokenOf: (() => string | undefined) | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let flow: { pause(): void; resume(): void } | undefined;
+    const abort = context.upstream.stream(
+      { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: upstreamRequestHeaders(incoming, context.config) },
+      {
+        start(statusCode, headers, answerFlow) {
+          noteUpstreamStatus(incoming, statusCode);
+          forgetRefusedToken(context, statusCode, tokenOf);
+          flow = answerFlow;
+          outgoing.writeHead(statusCode, answerHeaders(headers));
+          outgoing.on('drain', () => answerFlow.resume());
+          resolve();
+        },
+        data(chunk) {
+          if (!outgoing.write(chunk)) flow?.pause();
+        },
+        end() {
+          outgoing.end();
+        },
+        fail(error) {
+          if (flow === undefined) return reject(error);
+          // Synapse's answer broke off: the facade cuts the client's too (its log line says `cut`).
+          if (outgoing.destroyed) return;
+          noteCut(incoming);
+          outgoing.destroy();
+        },
+      },
+    );
+    // A client that leaves aborts the upstream GET, before its answer starts or while it streams.
+    outgoing.once('close', () => {
+      if (!outgoing.writableFinished) abort(new DOMException('The client went away', 'AbortError'));
+    });
+  });
 }
 
 /**

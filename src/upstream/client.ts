@@ -35,6 +35,21 @@ export interface UpstreamRequest {
   label?: string;
 }
 
+/**
+ * What `Upstream.stream` hands its caller as Synapse's answer arrives: the start (status, headers, and a way to stop
+ * and restart reading the body), each body chunk, the end; or, instead of any of them from then on, one failure.
+ */
+export interface StreamedAnswer {
+  start(statusCode: number, headers: Record<string, string | string[] | undefined>, flow: { pause(): void; resume(): void }): void;
+  data(chunk: Buffer): void;
+  end(): void;
+  /**
+   * No answer, or not all of it: before `start` the FacadeError (502/504) a failure maps to, or the abort's reason
+   * unchanged; after it, whatever cut the body.
+   */
+  fail(error: unknown): void;
+}
+
 /** Why a request to Synapse got no answer: the `kind` label of `facade_upstream_errors_total`. */
 export type UpstreamFailure = 'unreachable' | 'timeout' | 'closed';
 
@@ -121,6 +136,73 @@ export class Upstream {
       this.#onFailed?.(label, kind);
       throw FAILURE_ERRORS[kind]();
     }
+  }
+
+  /**
+   * Sends one body-less request, exactly once, like `request`, and hands the answer to `answer` as it arrives: no
+   * body stream, no pipe and no AbortSignal, which a passed-through GET otherwise costs (a fifth of its CPU on a
+   * young generation as small as the facade's). Returns the request's abort: before the answer starts, `fail` gets
+   * its reason; after it ends, it does nothing.
+   */
+  stream(request: Omit<UpstreamRequest, 'body' | 'signal'>, answer: StreamedAnswer): (reason: Error) => void {
+    const label = request.label ?? 'pass-through';
+    const startedAt = process.hrtime.bigint();
+    let controller: Dispatcher.DispatchController | undefined;
+    let abortedWith: Error | undefined;
+    let started = false;
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      const kind = started ? undefined : upstreamFailure(error);
+      if (kind === undefined) return answer.fail(error);
+      this.#onFailed?.(label, kind);
+      answer.fail(FAILURE_ERRORS[kind]());
+    };
+    const handler: Dispatcher.DispatchHandler = {
+      // undici calls this once the request has a connection; an abort that came earlier takes effect here.
+      onRequestStart: (requestController) => {
+        if (abortedWith) requestController.abort(abortedWith);
+        else controller = requestController;
+      },
+      onResponseStart: (flow, statusCode, headers) => {
+        // 1xx: the answer proper is still to come.
+        if (statusCode < 200 || settled) return;
+        started = true;
+        this.#onAnswered?.(label, request.method, Number(process.hrtime.bigint() - startedAt) / 1e9);
+        answer.start(statusCode, headers, flow);
+      },
+      onResponseData: (_flow, chunk) => {
+        if (!settled) answer.data(chunk);
+      },
+      onResponseEnd: () => {
+        if (settled) return;
+        settled = true;
+        answer.end();
+      },
+      onResponseError: (_flow, error) => fail(error),
+    };
+    try {
+      this.#pool.dispatch(
+        {
+          origin: this.origin,
+          method: request.method as Dispatcher.HttpMethod,
+          path: request.path,
+          headers: request.headers,
+          body: null,
+          headersTimeout: request.headersTimeoutMs ?? this.#headersTimeoutMs,
+          bodyTimeout: this.#bodyTimeoutMs,
+        },
+        handler,
+      );
+    } catch (error) {
+      fail(error);
+    }
+    return (reason) => {
+      if (settled) return;
+      if (controller) controller.abort(reason);
+      else abortedWith = reason;
+    };
   }
 
   /** Reads a whole response body, mapping a body timeout or reset to 504/502. */

@@ -42,6 +42,27 @@ describe('client goes away mid-response', () => {
     expect(next.status).toBe(200);
   });
 
+  it('pass-through: a client that leaves before Synapse has answered at all aborts the upstream GET', async () => {
+    let sawRequest!: () => void;
+    const requested = new Promise<void>((resolve) => (sawRequest = resolve));
+    upstreamClosed = new Promise((resolve) => {
+      upstream().handle((request, response) => {
+        if (request.url === '/_matrix/client/versions') {
+          response.end('{}');
+          return;
+        }
+        sawRequest();
+        response.on('close', () => resolve());
+      });
+    });
+    const { hostname, port } = new URL(facade().url);
+    const socket = connect(Number(port), hostname, () => socket.write('GET /_matrix/client/v3/sync HTTP/1.1\r\nHost: x\r\n\r\n'));
+    await requested;
+    socket.destroy();
+    await upstreamClosed;
+    expect((await fetch(`${facade().url}/_matrix/client/versions`)).status).toBe(200);
+  });
+
   it('owned route: a client that leaves while Synapse is still answering aborts the upstream GET', async () => {
     let sawRequest!: () => void;
     const requested = new Promise<void>((resolve) => (sawRequest = resolve));
