@@ -35,6 +35,35 @@ describe('pass-through', () => {
     expect(response.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST, PUT, DELETE, OPTIONS');
   });
 
+  it('HEAD goes on as HEAD and comes back with Synapse\'s status and headers, and no body', async () => {
+    upstream().handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '11', 'x-synapse': 'yes' });
+      response.end();
+    });
+    const response = await request(`${facade().url}/_matrix/client/versions`, { method: 'HEAD' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-length']).toBe('11');
+    expect(response.headers['x-synapse']).toBe('yes');
+    expect(await response.body.text()).toBe('');
+    expect(upstream().requests[0]).toMatchObject({ method: 'HEAD', url: '/_matrix/client/versions' });
+  });
+
+  it('a large answer reaches a slow reader whole (read paused while the client catches up)', async () => {
+    const big = 'x'.repeat(4 * 1024 * 1024);
+    upstream().handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end(big);
+    });
+    const response = await request(`${facade().url}/_matrix/media/v3/download/hs/big`);
+    let received = '';
+    for await (const chunk of response.body) {
+      received += String(chunk);
+      // A reader slower than the upstream: the facade's socket buffer fills and it must pause Synapse's answer.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(received.length).toBe(big.length);
+  });
+
   it('never follows redirects', async () => {
     upstream().handle((_request, response) => {
       response.writeHead(302, { location: 'http://127.0.0.1:1/elsewhere' });
