@@ -160,11 +160,12 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
     // The rows a target compares run in alternated rounds (rounds.ts); the others once.
     const compared = async (group: Array<{ id: string; title: string; server: Server | undefined; url: (server: Server) => string }>) => {
       const present = group.filter((variant) => variant.server !== undefined);
-      const runs = await inRounds(present, ROUNDS, (variant, round) =>
+      const runs = await inRounds(present, ROUNDS, (variant) =>
         measure(settings, variant.server!, upstream, { url: variant.url(variant.server!), connections: c }, {
-          durationS: Math.max(1, Math.round(settings.durationS / 2)),
-          // A full warm-up first, then a short one: the server under test sat idle while the others ran.
-          warmupS: round === 0 ? settings.warmupS : Math.min(settings.warmupS, 1),
+          durationS: settings.durationS,
+          // The full warm-up every round: a facade that sat idle while the others ran has had its heap shrunk by V8's
+          // memory reducer, and its first second back is scavenges and a mark-compact, not its steady state.
+          warmupS: settings.warmupS,
         }));
       const rowOf = (id: string): PeerRow => {
         const variant = group.find((candidate) => candidate.id === id)!;
