@@ -143,7 +143,7 @@ async function answerOwnedRoute(context: FacadeContext, admitted: Admitted, inco
   const send = (signal?: AbortSignal) =>
     context.limiter.run(async (): Promise<UpstreamAnswer> => {
       write?.sent();
-      const response = await context.upstream.request({
+      const response = await context.upstream.read({
         method: route.method,
         path: target,
         headers,
@@ -151,10 +151,8 @@ async function answerOwnedRoute(context: FacadeContext, admitted: Admitted, inco
         signal,
         headersTimeoutMs: route.mutation?.longRunning ? context.config.upstreamLongTimeoutMs : undefined,
         label: route.name,
-      });
-      noteUpstreamStatus(incoming, response.statusCode);
-      const body = await context.upstream.readBody(response);
-      const status = response.statusCode;
+      }, (status) => noteUpstreamStatus(incoming, status));
+      const { body, statusCode: status } = response;
       // A write's stale reads are dropped before its answer can reach any client (coalesced callers included).
       await write?.end(status);
       if (status !== 200) {

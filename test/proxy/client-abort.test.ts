@@ -87,6 +87,27 @@ describe('client goes away mid-response', () => {
     expect(next.status).toBe(200);
   });
 
+  it('owned route: a client that leaves after Synapse\'s headers, while its body is arriving, aborts the upstream GET', async () => {
+    let sawRequest!: () => void;
+    const requested = new Promise<void>((resolve) => (sawRequest = resolve));
+    upstreamClosed = new Promise((resolve) => {
+      upstream().handle((_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write('{"rooms":[');
+        response.on('close', () => resolve());
+        setTimeout(sawRequest, 50);
+      });
+    });
+    const { hostname, port } = new URL(facade().url);
+    const socket = connect(Number(port), hostname, () => {
+      socket.write('GET /_synapse/admin/v1/rooms?limit=7 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n');
+    });
+    await requested;
+    socket.destroy();
+    await upstreamClosed;
+    expect((await fetch(`${facade().url}/_matrix/client/versions`)).status).toBe(200);
+  });
+
   it('many aborts in a row leave the facade healthy', async () => {
     for (let i = 0; i < 20; i++) {
       streamForever();
