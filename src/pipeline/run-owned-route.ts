@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FacadeError } from '../errors.ts';
 import { decodePathSegment } from '../internal/path.ts';
-import { parseSynapseQuery, splitTarget } from '../internal/query.ts';
+import { repeatedQueryArgs, splitTarget, type QueryArgs } from '../internal/query.ts';
 import { clientResponseHeaders, ownedRouteHeaders } from '../upstream/headers.ts';
 import { isTokenRefusalStatus, type GateSnapshot, type Lookup } from '../protection/admin-gate.ts';
 import type { PendingWrite } from '../protection/freshness.ts';
@@ -22,6 +22,9 @@ import { readBoundedBody } from './request-body.ts';
 import { CORS_HEADERS, sendJson } from './respond.ts';
 import { refuseSynapseCrashes } from './synapse-crashes.ts';
 import { canonicalTarget, requireHeadFitsTwisted, withVerbatimPairs } from './upstream-target.ts';
+
+/** The body of a route that takes none: one empty Buffer for all of them, not one per request. */
+const NO_BODY = Buffer.alloc(0);
 
 /** Decoded named groups of a route match. */
 function decodeGroups(match: RegExpExecArray): Record<string, string> {
@@ -62,9 +65,9 @@ export async function runOwnedRoute(
   // nothing the client adds can make Twisted answer before Synapse's auth has looked at the token.
   const headers = ownedRouteHeaders(incoming, { trustedProxies: context.config.trustedProxies, requestId: recordOf(incoming)?.id });
   // Synapse (Twisted) reads and size-checks the whole body before any servlet code, auth included.
-  const bodyBytes = route.body ? await readBoundedBody(incoming, context.config.maxBodyBytes) : Buffer.alloc(0);
+  const bodyBytes = route.body ? await readBoundedBody(incoming, context.config.maxBodyBytes) : NO_BODY;
   const { rawQuery } = splitTarget(incoming.url ?? '/');
-  const args = parseSynapseQuery(rawQuery);
+  const args = repeatedQueryArgs(rawQuery);
   const token = requireAccessToken(incoming, args);
   const params = decodeGroups(match);
   const probe = createProbe(context, { headers, rawQuery, token });
@@ -102,7 +105,7 @@ async function admitCaller(context: FacadeContext, route: OwnedRoute, token: str
 interface Admitted {
   route: OwnedRoute;
   params: Record<string, string>;
-  args: ReturnType<typeof parseSynapseQuery>;
+  args: QueryArgs;
   bodyBytes: Buffer;
   rawQuery: string;
   headers: Record<string, string | string[]>;

@@ -1,6 +1,6 @@
 // Synapse's query parsing quirks (Twisted parse_qs + servlet helpers) as the facade reproduces them.
 import { describe, expect, it } from 'vitest';
-import { originFormTarget, parseSynapseQuery } from '../../src/internal/query.ts';
+import { originFormTarget, parseSynapseQuery, repeatedQueryArgs } from '../../src/internal/query.ts';
 import { parsePythonInt } from '../../schemas/query-params.ts';
 
 const first = (query: string, key: string) => parseSynapseQuery(query).get(key)?.[0]?.toString('utf8');
@@ -24,6 +24,30 @@ describe('parseSynapseQuery', () => {
   });
   it('decodes percent-encoded keys', () => {
     expect(first('%6Cimit=3', 'limit')).toBe('3');
+  });
+});
+
+describe('repeatedQueryArgs (a repeated query parsed once)', () => {
+  it('gives what a fresh parse gives, and the same parse for the same text', () => {
+    for (const query of ['limit=100', 'from=5;limit=7&order_by=name', 'search_term=caf%C3%A9+bar', 'raw&limit=', '']) {
+      expect(repeatedQueryArgs(query)).toEqual(parseSynapseQuery(query));
+    }
+    expect(repeatedQueryArgs('limit=10&dir=b')).toBe(repeatedQueryArgs('limit=10&dir=b'));
+  });
+
+  it('never keeps a query that may carry a token: access_token, or any percent-encoded key that could spell it', () => {
+    for (const query of ['access_token=syt_secret&limit=1', 'limit=1&access%5Ftoken=syt_secret', 'acc%65ss_token=syt_secret']) {
+      expect(repeatedQueryArgs(query)).toEqual(parseSynapseQuery(query));
+      expect(repeatedQueryArgs(query)).not.toBe(repeatedQueryArgs(query));
+    }
+  });
+
+  it('does not keep long queries, and keeps a bounded number', () => {
+    const long = `search_term=${'a'.repeat(600)}`;
+    expect(repeatedQueryArgs(long)).not.toBe(repeatedQueryArgs(long));
+    const first = repeatedQueryArgs('from=0');
+    for (let index = 1; index <= 2_000; index += 1) repeatedQueryArgs(`from=${index}`);
+    expect(repeatedQueryArgs('from=0')).not.toBe(first);
   });
 });
 
