@@ -146,6 +146,7 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
     // on `main` from caching.
     const writer = await facade('writes', {});
     const mainRssBefore = rssBytes(main.pid);
+    const uncachedRssBefore = rssBytes(uncached.pid);
     const page = (server: Server) => `${server.url}${PAGE}`;
     const user = (server: Server) => `${server.url}${USER}`;
     const noNginx = (id: string, title: string, connections: number): PeerRow => ({ id, title, connections, note: 'nginx not installed' });
@@ -225,11 +226,16 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
     await main.channel.call('gc', 'last-resort');
     const reduced = (await main.channel.call('memory')) as NodeJS.MemoryUsage;
     const growthMiB = round((memory.rss - mainRssBefore) / MiB);
+    // The same load on the facade whose cache is off: what a miss costs without storing its answer, and how much of
+    // the growth is the cache's and how much the churn of misses leaves behind in the allocator anyway.
+    add(await loaded('M0', 'facade, cache off, real miss (the cache\'s price on a miss)', uncached, { url: `${page(uncached)}&from=`, paths: 'numbered', connections: c }));
+    await uncached.channel.call('gc');
+    const uncachedGrowthMiB = round(((await uncached.channel.call('memory')) as NodeJS.MemoryUsage).rss / MiB - uncachedRssBefore / MiB);
     add({
       id: 'MEM', title: `facade RSS after M filled its cache (${round(cacheBytes / MiB)} MiB of cache bytes, 64 MiB cap), after a full GC`, connections: 0,
       rssMiB: round(memory.rss / MiB), target: 'RSS growth ≤ cache bytes + 48 MiB',
       verdict: atMost(growthMiB, cacheBytes / MiB + 48, 'RSS'),
-      note: `grew ${growthMiB} MiB from start (${round(rssLoaded / MiB)} MiB before the GC); live: V8 heap used ${round(memory.heapUsed / MiB)} MiB of ${round(memory.heapTotal / MiB)} MiB kept, Buffers ${round(memory.arrayBuffers / MiB)} MiB; after a memory-reducing GC: RSS ${round(reduced.rss / MiB)} MiB, V8 heap ${round(reduced.heapTotal / MiB)} MiB kept`,
+      note: `grew ${growthMiB} MiB from start (${round(rssLoaded / MiB)} MiB before the GC); live: V8 heap used ${round(memory.heapUsed / MiB)} MiB of ${round(memory.heapTotal / MiB)} MiB kept, Buffers ${round(memory.arrayBuffers / MiB)} MiB; after a memory-reducing GC: RSS ${round(reduced.rss / MiB)} MiB, V8 heap ${round(reduced.heapTotal / MiB)} MiB kept; the cache-off facade grew ${uncachedGrowthMiB} MiB under the same load (M0), so the cache's own share is ${round(growthMiB - uncachedGrowthMiB)} MiB`,
     });
 
     // Sequential latency at one connection: what one admin feels.
