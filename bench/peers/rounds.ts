@@ -49,8 +49,8 @@ export function medianRow(runs: readonly RoundRun[]): RoundRun {
   return row;
 }
 
-/** The median over the rounds of `figure` in `runs` divided by the same round's figure in `peer`; undefined when either lacks it. */
-export function medianRatio(runs: readonly RoundRun[] | undefined, peer: readonly RoundRun[] | undefined, figure: Figure): number | undefined {
+/** `figure` in each round of `runs` divided by the same round's figure in `peer`; undefined when there is no peer. */
+export function roundRatios(runs: readonly RoundRun[] | undefined, peer: readonly RoundRun[] | undefined, figure: Figure): number[] | undefined {
   if (runs === undefined || peer === undefined) return undefined;
   const ratios: number[] = [];
   runs.forEach((run, round) => {
@@ -58,16 +58,18 @@ export function medianRatio(runs: readonly RoundRun[] | undefined, peer: readonl
     const theirs = peer[round]?.[figure];
     if (own !== undefined && theirs !== undefined && theirs > 0) ratios.push(own / theirs);
   });
-  return ratios.length === 0 ? undefined : median(ratios);
+  return ratios;
 }
 
+const shown = (ratio: number) => Math.round(ratio * 100) / 100;
+
 /**
- * PASS or MISS for a ratio against its limit (`at most` or `at least` that many times the peer's figure), saying the
- * ratio; `n/a` when the peer was not measured.
+ * PASS or MISS for the median of the per-round ratios against its limit (`at most` or `at least` that many times the
+ * peer's figure), saying that median and each round's ratio; `n/a` when the peer was not measured.
  */
-export function ratioVerdict(ratio: number | undefined, bound: 'at most' | 'at least', limit: number, peer: string): string {
-  if (ratio === undefined) return `n/a (${peer} not measured)`;
+export function ratioVerdict(ratios: readonly number[] | undefined, bound: 'at most' | 'at least', limit: number, peer: string): string {
+  if (ratios === undefined || ratios.length === 0) return `n/a (${peer} not measured)`;
+  const ratio = median(ratios);
   const pass = bound === 'at most' ? ratio <= limit : ratio >= limit;
-  const shown = Math.round(ratio * 100) / 100;
-  return `${pass ? 'PASS' : 'MISS'} (${shown}× ${peer}'s, ${bound === 'at most' ? '≤' : '≥'} ${limit}×)`;
+  return `${pass ? 'PASS' : 'MISS'} (${shown(ratio)}× ${peer}'s, ${bound === 'at most' ? '≤' : '≥'} ${limit}×; rounds ${ratios.map(shown).join(', ')})`;
 }

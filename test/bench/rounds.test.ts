@@ -1,6 +1,6 @@
 // The bench judges a target on the median of per-round ratios (issue 13): drift between rounds must not decide it.
 import { describe, expect, it } from 'vitest';
-import { inRounds, median, medianRatio, medianRow, ratioVerdict } from '../../bench/peers/rounds.ts';
+import { inRounds, median, medianRow, ratioVerdict, roundRatios } from '../../bench/peers/rounds.ts';
 
 describe('issue 13: rows a target compares are measured in alternated rounds', () => {
   it('measures every variant once per round, in turn', async () => {
@@ -17,10 +17,10 @@ describe('issue 13: rows a target compares are measured in alternated rounds', (
     // The machine ran half as fast in round 2: both variants took twice the CPU there.
     const peer = [{ cpuUsPerReq: 20 }, { cpuUsPerReq: 40 }, { cpuUsPerReq: 20 }];
     const facade = [{ cpuUsPerReq: 22 }, { cpuUsPerReq: 44 }, { cpuUsPerReq: 22 }];
-    expect(medianRatio(facade, peer, 'cpuUsPerReq')).toBeCloseTo(1.1);
+    expect(median(roundRatios(facade, peer, 'cpuUsPerReq')!)).toBeCloseTo(1.1);
     // Rounds a figure is missing from are left out; no peer at all is no ratio.
-    expect(medianRatio([{ cpuUsPerReq: 30 }, {}], [{ cpuUsPerReq: 20 }, { cpuUsPerReq: 20 }], 'cpuUsPerReq')).toBe(1.5);
-    expect(medianRatio(facade, undefined, 'cpuUsPerReq')).toBeUndefined();
+    expect(roundRatios([{ cpuUsPerReq: 30 }, {}], [{ cpuUsPerReq: 20 }, { cpuUsPerReq: 20 }], 'cpuUsPerReq')).toEqual([1.5]);
+    expect(roundRatios(facade, undefined, 'cpuUsPerReq')).toBeUndefined();
   });
 
   it('a row shows the median of its rounds, RSS after the last round, and every distinct note', () => {
@@ -33,10 +33,14 @@ describe('issue 13: rows a target compares are measured in alternated rounds', (
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 
-  it('says PASS or MISS with the ratio and its bound', () => {
-    expect(ratioVerdict(0.98, 'at most', 1, 'N1')).toBe("PASS (0.98× N1's, ≤ 1×)");
-    expect(ratioVerdict(1.134, 'at most', 1, 'N1')).toBe("MISS (1.13× N1's, ≤ 1×)");
-    expect(ratioVerdict(0.93, 'at least', 1.5, 'N1')).toBe("MISS (0.93× N1's, ≥ 1.5×)");
+  it('says PASS or MISS on the median ratio, with its bound and every round\'s ratio', () => {
+    expect(ratioVerdict([0.98], 'at most', 1, 'N1')).toBe("PASS (0.98× N1's, ≤ 1×; rounds 0.98)");
+    expect(ratioVerdict([1.2, 1.134, 0.99], 'at most', 1, 'N1')).toBe("MISS (1.13× N1's, ≤ 1×; rounds 1.2, 1.13, 0.99)");
+    expect(ratioVerdict([0.93, 0.9], 'at least', 1.5, 'N1')).toBe("MISS (0.92× N1's, ≥ 1.5×; rounds 0.93, 0.9)");
     expect(ratioVerdict(undefined, 'at least', 1.5, 'N1')).toBe('n/a (N1 not measured)');
+  });
+
+  it('a ratio just over its bound is a miss, however it rounds for display', () => {
+    expect(ratioVerdict([1.004], 'at most', 1, 'N1')).toBe("MISS (1× N1's, ≤ 1×; rounds 1)");
   });
 });
