@@ -34,7 +34,8 @@ export async function inRounds<Variant extends { id: string }>(
   return runs;
 }
 
-type Figure = 'reqPerS' | 'cpuUsPerReq' | 'p50Us' | 'p99Us' | 'upstreamPerReq';
+/** The figures of a row a round measures. */
+export type Figure = 'reqPerS' | 'cpuUsPerReq' | 'p50Us' | 'p99Us' | 'upstreamPerReq';
 const FIGURES: readonly Figure[] = ['reqPerS', 'cpuUsPerReq', 'p50Us', 'p99Us', 'upstreamPerReq'];
 
 /** One row from its rounds: each figure the median over the rounds, RSS after the last, notes of every round kept. */

@@ -8,7 +8,7 @@ import { startNginx, type NginxPeer } from './nginx.ts';
 import { cpuUs, rssBytes } from './proc.ts';
 import { wrk, type WrkLoad, type WrkRun } from './wrk.ts';
 import type { ProfileSummary } from '../internal/cpu-profile.ts';
-import { inRounds, median, medianRow, ratioVerdict, roundRatios } from './rounds.ts';
+import { inRounds, median, medianRow, ratioVerdict, roundRatios, type Figure } from './rounds.ts';
 
 /** One row of the table. */
 export interface PeerRow {
@@ -176,6 +176,13 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
       };
       return { runs, rowOf };
     };
+    /** The facade's row of a compared group, each check a ratio of its rounds to a peer's: [label, figure, bound, limit, peer]. */
+    const judged = (group: Awaited<ReturnType<typeof compared>>, id: string, server: BenchChild, url: string, target: string,
+      checks: Array<[string, Figure, 'at most' | 'at least', number, string]>) => {
+      const runs = group.runs.get(id);
+      const verdict = checks.map(([label, figure, bound, limit, peer]) => `${label} ${ratioVerdict(roundRatios(runs, group.runs.get(peer), figure), bound, limit, peer)}`);
+      return profiled(settings, server, { ...group.rowOf(id), target, verdict: verdict.join('; ') }, { url, connections: c });
+    };
     const hits = await compared([
       { id: 'N1', title: 'nginx proxy_pass, 100-room page', server: nginx, url: page },
       { id: 'F1', title: 'floor: node:http answering the page Buffer', server: floorBuffer, url: page },
@@ -183,16 +190,11 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
     ]);
     add(hits.rowOf('N1'));
     add(hits.rowOf('F1'));
-    const hitRuns = hits.runs.get('H');
-    add(await profiled(settings, main, {
-      ...hits.rowOf('H'),
-      target: 'CPU ≤ N1; req/s ≥ 1.5× N1; p99 ≤ 2× F1 (medians of per-round ratios)',
-      verdict: [
-        `CPU ${ratioVerdict(roundRatios(hitRuns, hits.runs.get('N1'), 'cpuUsPerReq'), 'at most', 1, 'N1')}`,
-        `req/s ${ratioVerdict(roundRatios(hitRuns, hits.runs.get('N1'), 'reqPerS'), 'at least', 1.5, 'N1')}`,
-        `p99 ${ratioVerdict(roundRatios(hitRuns, hits.runs.get('F1'), 'p99Us'), 'at most', 2, 'F1')}`,
-      ].join('; '),
-    }, { url: page(main), connections: c }));
+    add(await judged(hits, 'H', main, page(main), 'CPU ≤ N1; req/s ≥ 1.5× N1; p99 ≤ 2× F1 (medians of per-round ratios)', [
+      ['CPU', 'cpuUsPerReq', 'at most', 1, 'N1'],
+      ['req/s', 'reqPerS', 'at least', 1.5, 'N1'],
+      ['p99', 'p99Us', 'at most', 2, 'F1'],
+    ]));
     add(await loaded('H0', 'facade, cache hit, logging off (the log line\'s price)', quiet, { url: page(quiet), connections: c }));
     add(await loaded('C', 'facade, cache off, one URL (coalesced miss)', uncached, { url: page(uncached), connections: c }));
     // Throughput at 50 connections: a user record, passed through.
@@ -203,15 +205,10 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
     ]);
     add(passes.rowOf('N2'));
     add(passes.rowOf('F2'));
-    const passRuns = passes.runs.get('P');
-    add(await profiled(settings, main, {
-      ...passes.rowOf('P'),
-      target: 'CPU ≤ 1.5× F2; p99 ≤ 2× F2 (medians of per-round ratios)',
-      verdict: [
-        `CPU ${ratioVerdict(roundRatios(passRuns, passes.runs.get('F2'), 'cpuUsPerReq'), 'at most', 1.5, 'F2')}`,
-        `p99 ${ratioVerdict(roundRatios(passRuns, passes.runs.get('F2'), 'p99Us'), 'at most', 2, 'F2')}`,
-      ].join('; '),
-    }, { url: user(main), connections: c }));
+    add(await judged(passes, 'P', main, user(main), 'CPU ≤ 1.5× F2; p99 ≤ 2× F2 (medians of per-round ratios)', [
+      ['CPU', 'cpuUsPerReq', 'at most', 1.5, 'F2'],
+      ['p99', 'p99Us', 'at most', 2, 'F2'],
+    ]));
     add(await loaded('P0', 'facade, pass-through, logging off', quiet, { url: user(quiet), connections: c }));
     const block = `${writer.url}/_synapse/admin/v1/rooms/${encodeURIComponent(upstream.roomId)}/block`;
     add(await loaded('W', 'facade, mutation: PUT block (audit row, invalidation)', writer, { url: block, method: 'PUT', body: '{"block":false}', headers: { 'content-type': 'application/json' }, connections: 10 }));

@@ -1,6 +1,6 @@
 // Regression tests for client aborts: they must never crash the process (nodejs/node#54205 killed a
 // prototype that wrapped undici bodies in web streams) and must abort the upstream GET.
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { useFacadeOverFake } from '../support/facade-over-fake.ts';
 
@@ -31,6 +31,15 @@ function getThenHangUp(path: string, headers = ''): Promise<void> {
     });
     socket.on('error', reject);
   });
+}
+
+/** Opens a raw connection to the facade and sends a GET of `path` with the test token; the test destroys it. */
+function rawGet(path: string): Socket {
+  const { hostname, port } = new URL(facade().url);
+  const socket = connect(Number(port), hostname, () => {
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n`);
+  });
+  return socket;
 }
 
 describe('client goes away mid-response', () => {
@@ -72,10 +81,7 @@ describe('client goes away mid-response', () => {
         response.on('close', () => resolve());
       });
     });
-    const { hostname, port } = new URL(facade().url);
-    const socket = connect(Number(port), hostname, () => {
-      socket.write('GET /_synapse/admin/v1/rooms HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n');
-    });
+    const socket = rawGet('/_synapse/admin/v1/rooms');
     await requested;
     socket.destroy();
     await upstreamClosed;
@@ -98,10 +104,7 @@ describe('client goes away mid-response', () => {
         setTimeout(sawRequest, 50);
       });
     });
-    const { hostname, port } = new URL(facade().url);
-    const socket = connect(Number(port), hostname, () => {
-      socket.write('GET /_synapse/admin/v1/rooms?limit=7 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n');
-    });
+    const socket = rawGet('/_synapse/admin/v1/rooms?limit=7');
     await requested;
     socket.destroy();
     await upstreamClosed;
