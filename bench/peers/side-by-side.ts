@@ -225,10 +225,10 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
     const reduced = (await main.channel.call('memory')) as NodeJS.MemoryUsage;
     const growthMiB = round((memory.rss - mainRssBefore) / MiB);
     // The same load on the facade whose cache is off: what a miss costs without storing its answer, and what the churn
-    // of misses alone leaves behind (it varied from 33 to 124 MiB between two runs here: a high-water mark, not a sum).
+    // of misses alone leaves behind (124, 33 and 43 MiB in three runs here: a high-water mark, not a sum).
     add(await loaded('M0', 'facade, cache off, real miss (the cache\'s price on a miss)', uncached, { url: `${page(uncached)}&from=`, paths: 'numbered', connections: c }));
     await uncached.channel.call('gc');
-    const uncachedGrowthMiB = round(((await uncached.channel.call('memory')) as NodeJS.MemoryUsage).rss / MiB - uncachedRssBefore / MiB);
+    const uncachedGrowthMiB = round((((await uncached.channel.call('memory')) as NodeJS.MemoryUsage).rss - uncachedRssBefore) / MiB);
     add({
       id: 'MEM', title: `facade RSS after M filled its cache (${round(cacheBytes / MiB)} MiB of cache bytes, 64 MiB cap), after a full GC`, connections: 0,
       rssMiB: round(memory.rss / MiB), target: 'RSS growth ≤ cache bytes + 48 MiB',

@@ -224,34 +224,33 @@ export class Upstream {
     const { signal } = request;
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
+      // 0 until Synapse's headers arrive (an HTTP status is never 0).
       let statusCode = 0;
       let headers: UpstreamReply['headers'] = {};
-      let started = false;
       const chunks: Buffer[] = [];
-      let length = 0;
+      // Listening before the request goes out, so a request that fails at once leaves no listener behind. An abort
+      // event comes from a later turn, never from inside `stream`, so `abort` is set by the time it fires.
       const onAbort = () => abort(signal!.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
       const abort = this.stream(request, {
         start: (status, answerHeaders) => {
-          started = true;
           statusCode = status;
           headers = answerHeaders;
           onHeaders?.(status);
         },
         data: (chunk) => {
           chunks.push(chunk);
-          length += chunk.length;
         },
         end: () => {
           signal?.removeEventListener('abort', onAbort);
-          resolve({ statusCode, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length) });
+          resolve({ statusCode, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
         },
         fail: (error) => {
           signal?.removeEventListener('abort', onAbort);
           // Before the headers `stream` has mapped the failure already; a body cut or stalled is mapped here.
-          reject(started ? mapUpstreamError(error) : error);
+          reject(statusCode !== 0 ? mapUpstreamError(error) : error);
         },
       });
-      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -56,7 +56,7 @@ describe('issue 10 #2: Misleading 502 — Synapse closing the connection is not 
     });
   });
 
-  it('an answer in many small chunks arrives whole, byte for byte', async () => {
+  it('an answer in many small chunks arrives whole: every room, in order', async () => {
     const rooms = Array.from({ length: 50 }, (_, index) => ({ room_id: `!r${index}:hs`, name: `room ${index}` }));
     const text = JSON.stringify({ rooms, offset: 0, total_rooms: 50 });
     upstream().handle((_request, response) => {
