@@ -1,20 +1,22 @@
 // Prometheus metrics of one facade (its own registry, so several facades in one process stay apart).
 // Labels carry route templates only, never raw IDs or tokens.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { KeyedCounter, KeyedHistogram } from './keyed-metrics.ts';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120];
 
 /** Every series the facade exports. */
 export interface FacadeMetrics {
   registry: Registry;
-  requests: Counter<'route' | 'method' | 'status'>;
-  requestDuration: Histogram<'route' | 'method'>;
+  /** Updated on every request: keyed (keyed-metrics.ts), exported as prom-client's would be. */
+  requests: KeyedCounter<'route' | 'method' | 'status'>;
+  requestDuration: KeyedHistogram<'route' | 'method'>;
   inFlight: Gauge;
-  upstreamDuration: Histogram<'route' | 'method'>;
+  upstreamDuration: KeyedHistogram<'route' | 'method'>;
   upstreamErrors: Counter<'route' | 'kind'>;
   validationRejections: Counter<'route'>;
   schemaMismatches: Counter<'route'>;
-  cacheEvents: Counter<'result'>;
+  cacheEvents: KeyedCounter<'result'>;
   upstreamQueue: Gauge<'state'>;
   clientAborts: Counter<'route'>;
   storeErrors: Counter<'operation'>;
@@ -128,14 +130,14 @@ export function createMetrics({ sample, processMetrics = true, scrapeMaxAgeMs = 
     upstreamQueue,
     setIndexFigures,
     scrape: cachedScrape(registry, scrapeMaxAgeMs),
-    requests: new Counter({ name: 'facade_http_requests_total', help: 'Requests answered, by route template, method and status.', labelNames: ['route', 'method', 'status'] as const, registers }),
-    requestDuration: new Histogram({ name: 'facade_http_request_duration_seconds', help: 'Time to answer a request, by route template.', labelNames: ['route', 'method'] as const, buckets: LATENCY_BUCKETS, registers }),
+    requests: new KeyedCounter({ name: 'facade_http_requests_total', help: 'Requests answered, by route template, method and status.', labelNames: ['route', 'method', 'status'] as const, registers }),
+    requestDuration: new KeyedHistogram({ name: 'facade_http_request_duration_seconds', help: 'Time to answer a request, by route template.', labelNames: ['route', 'method'] as const, buckets: LATENCY_BUCKETS, registers }),
     inFlight: new Gauge({ name: 'facade_http_requests_in_flight', help: 'Requests being answered now.', registers }),
-    upstreamDuration: new Histogram({ name: 'facade_upstream_request_duration_seconds', help: 'Time until Synapse answered (headers), by route template.', labelNames: ['route', 'method'] as const, buckets: LATENCY_BUCKETS, registers }),
+    upstreamDuration: new KeyedHistogram({ name: 'facade_upstream_request_duration_seconds', help: 'Time until Synapse answered (headers), by route template.', labelNames: ['route', 'method'] as const, buckets: LATENCY_BUCKETS, registers }),
     upstreamErrors: new Counter({ name: 'facade_upstream_errors_total', help: 'Requests Synapse did not answer: unreachable, timeout or closed (the connection closed without an answer).', labelNames: ['route', 'kind'] as const, registers }),
     validationRejections: new Counter({ name: 'facade_validation_rejections_total', help: 'Requests the facade refused itself (400/404/413/414/431), by route template.', labelNames: ['route'] as const, registers }),
     schemaMismatches: new Counter({ name: 'facade_schema_mismatches_total', help: 'Synapse answers that did not fit their schema (passed through unchanged).', labelNames: ['route'] as const, registers }),
-    cacheEvents: new Counter({ name: 'facade_cache_requests_total', help: 'Owned GETs by cache result: hit, miss or bypass.', labelNames: ['result'] as const, registers }),
+    cacheEvents: new KeyedCounter({ name: 'facade_cache_requests_total', help: 'Owned GETs by cache result: hit, miss or bypass.', labelNames: ['result'] as const, registers }),
     storeErrors: new Counter({ name: 'facade_store_errors_total', help: 'Store operations that failed (open, audit writes, delete tracking, jobs), by operation.', labelNames: ['operation'] as const, registers }),
     auditRows: new Counter({ name: 'facade_audit_rows_total', help: 'Audit rows written, by kind (owned, pass-through, login, job).', labelNames: ['kind'] as const, registers }),
     jobChildren: new Counter({ name: 'facade_job_children_total', help: 'Bulk-job children that reached a final state, by action and state (done, failed, skipped).', labelNames: ['action', 'state'] as const, registers }),
