@@ -1,19 +1,62 @@
 // JSON serialisation to bytes the way Synapse writes its answers: non-ASCII escaped as \uXXXX.
 
-const NON_ASCII = /[\u007f-\uffff]/g;
+/** A run of characters Synapse escapes: DEL and everything beyond ASCII, one UTF-16 code unit at a time. */
+const NON_ASCII_RUN = /[\u007f-\uffff]+/g;
 /** The same class without the global flag, for a test that keeps no state between calls. */
 const HAS_NON_ASCII = /[\u007f-\uffff]/;
-const escape = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const BACKSLASH = 0x5c;
+const LETTER_U = 0x75;
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 
 /**
  * `JSON.stringify` with every non-ASCII character escaped, as Synapse's success bodies are
- * (synapse/http/server.py: `json.JSONEncoder(ensure_ascii=True)` by default). Besides matching Synapse
- * byte for byte more often, an all-ASCII string encodes to bytes several times faster than UTF-8. Numbers
- * `parseJsonExact` kept as raw JSON are written verbatim (they are ASCII, so the escaping never touches them).
+ * (synapse/http/server.py: `json.JSONEncoder(ensure_ascii=True)` by default): `é` is `\u00e9`, `🎉` its two
+ * surrogates `\ud83c\udf89`. Besides matching Synapse byte for byte more often, an all-ASCII string encodes to
+ * bytes several times faster than UTF-8. Numbers `parseJsonExact` kept as raw JSON are written verbatim (they are
+ * ASCII, so the escaping never touches them).
  */
 export function jsonBytes(value: unknown): Buffer {
   const text = JSON.stringify(value);
-  // Printable ASCII only, nothing to escape (the usual case): one scan, several times faster than measuring the
-  // text's UTF-8 length.
-  return Buffer.from(HAS_NON_ASCII.test(text) ? text.replace(NON_ASCII, escape) : text, 'latin1');
+  // Printable ASCII only, nothing to escape (the usual case): one scan, then a byte per character.
+  return HAS_NON_ASCII.test(text) ? escapedBytes(text) : Buffer.from(text, 'latin1');
+}
+
+/**
+ * The bytes of `text` with its non-ASCII characters escaped, written straight into the answer's buffer. Replacing
+ * them in the text first made a second copy of it: on the mock's 100-room page, whose few names in other scripts
+ * make its text two bytes a character, that allocated 172 KiB a page against 86 here, a third of what a real miss
+ * allocates, and so of its scavenges.
+ */
+function escapedBytes(text: string): Buffer {
+  // Each escaped character takes six bytes instead of one: the runs are found first, to size the buffer.
+  const runs: number[] = [];
+  let escaped = 0;
+  NON_ASCII_RUN.lastIndex = 0;
+  for (let run = NON_ASCII_RUN.exec(text); run !== null; run = NON_ASCII_RUN.exec(text)) {
+    runs.push(run.index, run.index + run[0].length);
+    escaped += run[0].length;
+  }
+  const bytes = Buffer.allocUnsafe(text.length + 5 * escaped);
+  let at = 0;
+  let ascii = 0;
+  for (let i = 0; i < runs.length; i += 2) {
+    const start = runs[i]!;
+    const end = runs[i + 1]!;
+    at += bytes.write(text.slice(ascii, start), at, 'latin1');
+    for (let char = start; char < end; char += 1) {
+      const code = text.charCodeAt(char);
+      bytes[at] = BACKSLASH;
+      bytes[at + 1] = LETTER_U;
+      bytes[at + 2] = HEX_DIGITS[code >>> 12]!;
+      bytes[at + 3] = HEX_DIGITS[(code >>> 8) & 0xf]!;
+      bytes[at + 4] = HEX_DIGITS[(code >>> 4) & 0xf]!;
+      bytes[at + 5] = HEX_DIGITS[code & 0xf]!;
+      at += 6;
+    }
+    ascii = end;
+  }
+  at += bytes.write(text.slice(ascii), at, 'latin1');
+  // Every byte of the uninitialised buffer must be written: anything less would send old memory to a client.
+  if (at !== bytes.length) throw new Error(`jsonBytes wrote ${at} of ${bytes.length} bytes`);
+  return bytes;
 }

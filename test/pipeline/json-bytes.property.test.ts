@@ -1,0 +1,26 @@
+// jsonBytes writes what Python's json.dumps(ensure_ascii=True) writes: the JSON text, every code unit from DEL up as \uXXXX.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { jsonBytes } from '../../src/internal/json-bytes.ts';
+
+/** The escaping spelled out the slow, obvious way. */
+const reference = (value: unknown) =>
+  Buffer.from(JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
+
+/** Strings of every kind of code unit: ASCII, DEL, Latin-1, other scripts, emoji and lone surrogates. */
+const text = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: fc.constantFrom('a', '"', '\\', '\u007f', '\u0080', 'é', 'ÿ', 'Ł', '中', '🎉', '\ud800', '\udfff', '\u2028'), maxLength: 40 }),
+);
+
+describe('jsonBytes', () => {
+  it('escapes every code unit from DEL up, and nothing else, as the reference does', () => {
+    fc.assert(fc.property(fc.array(fc.record({ name: text, n: fc.integer() }), { maxLength: 5 }), (value) => jsonBytes(value).equals(reference(value))), { numRuns: 2000 });
+  });
+
+  it('writes known text as Synapse does', () => {
+    expect(jsonBytes({ name: 'Café 🎉', del: '\u007f', plain: 'x' }).toString('latin1')).toBe(String.raw`{"name":"Caf\u00e9 \ud83c\udf89","del":"\u007f","plain":"x"}`);
+    expect(jsonBytes('é').toString('latin1')).toBe(String.raw`"\u00e9"`);
+    expect(jsonBytes({ a: 'plain ascii' }).toString('latin1')).toBe('{"a":"plain ascii"}');
+  });
+});
