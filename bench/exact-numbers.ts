@@ -1,9 +1,12 @@
 // Micro-measurement: what exact numbers (issue 10 #4) cost on the owned 100-room page, in µs per page for
 // parse + validate + normalise + serialise, next to the plain JSON.parse the facade used before.
 // `node bench/exact-numbers.ts` runs it alone (mock in this process); `npm run bench` adds it as a row.
+import { isAscii } from 'node:buffer';
 import { fileURLToPath } from 'node:url';
 import { parseJsonExact } from '../src/internal/exact-json.ts';
 import { jsonBytes } from '../src/internal/json-bytes.ts';
+import { topLevelAdditions, withMembersAppended } from '../src/internal/json-splice.ts';
+import { fitOf } from '../src/pipeline/schema-fit.ts';
 import { startMockSynapse } from '../src/mock/server.ts';
 import { roomsListRoute } from '../src/routes/rooms/rooms-list.ts';
 import type { ResultRow } from './report.ts';
@@ -32,13 +35,21 @@ function medianMicros<Name extends string>(variants: Record<Name, () => unknown>
   return Object.fromEntries(names.map((name) => [name, median(rounds[name])])) as Record<Name, number>;
 }
 
-/** The owned route's own steps (src/pipeline/normalise-response.ts) with a given JSON parser. */
+/**
+ * The owned route's own steps (src/pipeline/normalise-response.ts normaliseBody) with a given JSON parser: the
+ * same decoding, the same schema check (fitOf, not Zod's safeParse), the same reuse of Synapse's bytes when only
+ * top-level members were added.
+ */
 function pipelineWith(parse: (text: string) => unknown, page: Buffer) {
   const contract = roomsListRoute.response!;
+  const fits = fitOf(contract.upstream);
   return () => {
-    const parsed = parse(page.toString('utf8'));
-    if (!contract.upstream.safeParse(parsed).success) throw new Error('the page does not fit the rooms-list schema');
-    return jsonBytes(contract.normalise(parsed as never, { path: '/v1/rooms', query: [] }));
+    const ascii = isAscii(page);
+    const parsed = parse(page.toString(ascii ? 'latin1' : 'utf8'));
+    if (!fits(parsed)) throw new Error('the page does not fit the rooms-list schema');
+    const normalised = contract.normalise(parsed as never, { path: '/v1/rooms', query: [] });
+    const added = ascii ? topLevelAdditions(parsed, normalised) : undefined;
+    return added ? withMembersAppended(page, added) : jsonBytes(normalised);
   };
 }
 
