@@ -150,7 +150,7 @@ export class KeyedCounter<Label extends string> extends KeyedMetric<Label> {
 
 interface HistogramEntry {
   labels: Record<string, string | number>;
-  /** Observations per bucket, not cumulative; one more slot for those above the last bound. */
+  /** Observations per bucket, not cumulative; those above the last bound are in `count` only (Prometheus's +Inf). */
   counts: number[];
   sum: number;
   count: number;
@@ -165,7 +165,7 @@ export class KeyedHistogram<Label extends string> extends KeyedMetric<Label> {
   constructor(options: KeyedOptions<Label> & { buckets: readonly number[] }) {
     super(options);
     this.#buckets = [...options.buckets];
-    const slots = this.#buckets.length + 1;
+    const slots = this.#buckets.length;
     this.#sets = new LabelSets(options.name, options.labelNames, (labels) => ({ labels, counts: new Array<number>(slots).fill(0), sum: 0, count: 0 }));
   }
 
@@ -176,7 +176,7 @@ export class KeyedHistogram<Label extends string> extends KeyedMetric<Label> {
     const buckets = this.#buckets;
     let slot = 0;
     while (slot < buckets.length && value > buckets[slot]!) slot += 1;
-    entry.counts[slot]! += 1;
+    if (slot < buckets.length) entry.counts[slot]! += 1;
     entry.sum += value;
     entry.count += 1;
   }

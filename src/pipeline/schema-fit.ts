@@ -132,7 +132,7 @@ const CAN_GENERATE = (() => {
  * The fast check of `schema`, or undefined when it holds a kind this module does not know. Objects are checked by
  * generated functions when the process allows it; `generate: false` builds closures only (the same answers).
  */
-export const compileFit = (schema: z.ZodType, { generate = CAN_GENERATE }: { generate?: boolean } = {}): Fit | undefined =>
+export const compileFit = (schema: z.ZodType, { generate = true }: { generate?: boolean } = {}): Fit | undefined =>
   compile((schema as unknown as { _zod: { def: Definition } })._zod.def, generate && CAN_GENERATE);
 
 const compiled = new WeakMap<z.ZodType, Fit>();
