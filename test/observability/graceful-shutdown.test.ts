@@ -27,9 +27,13 @@ function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
+  // A chunk of the pipe may end mid-line: the rest comes with the next one.
+  let partial = '';
   return new Promise((done, fail) => {
     child.stdout!.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines.filter(Boolean)) {
         logs.push(line);
         const url = (JSON.parse(line) as { url?: string }).url;
         if (url) done({ child, url, logs });
@@ -50,7 +54,8 @@ describe('graceful shutdown on SIGTERM', () => {
       ...Array.from({ length: 5 }, (_unused, index) => fetch(`${url}/_synapse/admin/v1/rooms/!c${index}:hs/members`, { headers: auth })),
     ];
     await sleep(200);
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    // 'close', not 'exit': only then has the last of the child's stdout been read (Node emits 'exit' possibly before).
+    const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
     child.kill('SIGTERM');
     await sleep(100);
     const { hostname, port } = new URL(url);
@@ -74,7 +79,8 @@ describe('graceful shutdown on SIGTERM', () => {
     const { child, url, logs } = await startMain({ SYNAPSE_URL: upstream.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '100' });
     const slow = fetch(`${url}/_matrix/client/versions`).then((answer) => answer.status, () => 'cut');
     await sleep(100);
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    // 'close', not 'exit': only then has the last of the child's stdout been read (Node emits 'exit' possibly before).
+    const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(await slow).toBe('cut');
