@@ -1,14 +1,14 @@
-# synapse-admin-facade: the same steps as README.md (npm ci, npm start), on the Node 24 LTS image the
+# synapse-admin-facade: the same steps as README.md (npm ci, npm start), on the Node 26 LTS image the
 # tests run on. Build: docker build -t synapse-admin-facade .   Run: see README.md "Docker".
 
-# Stage 1: production dependencies only (the dev tools, the mock and the node@24 binary stay out).
-FROM node:24-slim AS deps
+# Stage 1: production dependencies only (the dev tools, the mock and the node@26 binary stay out).
+FROM node:26-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
-# Stage 2: the runtime. Node 24 runs the TypeScript sources directly (type stripping), so there is no build.
-FROM node:24-slim
+# Stage 2: the runtime. Node 26 runs the TypeScript sources directly (type stripping), so there is no build.
+FROM node:26-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8009 \

@@ -13,7 +13,7 @@ interface ReviverContext {
   source?: string;
 }
 
-// Node 24 has JSON.parse source text access and JSON.rawJSON; TypeScript's es2024 lib does not describe them yet.
+// Node 24 and later have JSON.parse source text access and JSON.rawJSON; TypeScript's es2024 lib does not describe them yet.
 const json = JSON as unknown as {
   parse(text: string, reviver: (this: unknown, key: string, value: unknown, context: ReviverContext) => unknown): unknown;
   rawJSON(text: string): RawJsonNumber;
