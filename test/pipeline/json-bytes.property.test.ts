@@ -18,6 +18,28 @@ describe('jsonBytes', () => {
     fc.assert(fc.property(fc.array(fc.record({ name: text, n: fc.integer() }), { maxLength: 5 }), (value) => jsonBytes(value).equals(reference(value))), { numRuns: 2000 });
   });
 
+  // jsonBytes looks for escapes window by window; these texts span many windows, with runs across their edges.
+  it('escapes as the reference does in texts many windows long, whatever falls on a window edge', () => {
+    const filler = fc.string({ unit: fc.constantFrom('a', ' ', '"', '\\'), minLength: 400, maxLength: 700 });
+    const odd = fc.string({ unit: fc.constantFrom('\u007f', '\u0080', 'é', '中', '🎉', '\ud800', '\udfff'), minLength: 1, maxLength: 6 });
+    const long = fc.array(fc.tuple(filler, odd), { minLength: 1, maxLength: 8 }).map((parts) => parts.flat().join(''));
+    fc.assert(fc.property(long, fc.boolean(), (name, many) => {
+      // Mostly ASCII (found window by window) or mostly not (scanned whole): the same bytes either way.
+      const value = many ? { name, more: name.replace(/a/g, '中') } : { name };
+      return jsonBytes(value).equals(reference(value));
+    }), { numRuns: 300 });
+  });
+
+  it('escapes a character on each side of a window edge, a surrogate pair split by one, and DEL there', () => {
+    // The text starts with `"`: character i of the string is character i + 1 of the text.
+    for (const at of [510, 511, 512, 1023, 1024]) {
+      for (const odd of ['é', '中', '🎉', '\u007f', '\ud83c']) {
+        const value = `${'x'.repeat(at - 1)}${odd}${'y'.repeat(600)}`;
+        expect(jsonBytes(value).equals(reference(value)), `${JSON.stringify(odd)} at ${at}`).toBe(true);
+      }
+    }
+  });
+
   it('writes known text as Synapse does', () => {
     expect(jsonBytes({ name: 'Café 🎉', del: '\u007f', plain: 'x' }).toString('latin1')).toBe(String.raw`{"name":"Caf\u00e9 \ud83c\udf89","del":"\u007f","plain":"x"}`);
     expect(jsonBytes('é').toString('latin1')).toBe(String.raw`"\u00e9"`);
