@@ -214,8 +214,14 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
     add(await loaded('W', 'facade, mutation: PUT block (audit row, invalidation)', writer, { url: block, method: 'PUT', body: '{"block":false}', headers: { 'content-type': 'application/json' }, connections: 10 }));
 
     // Last of the loaded rows: the real miss fills the cache, and a heap grown that large slows what runs after it.
-    const m = await loaded('M', 'facade, real miss: a new `from` on every request', main, { url: `${page(main)}&from=`, paths: 'numbered', connections: c });
-    add(await profiled(settings, main, { ...m, target: '≤ 300 µs CPU', verdict: atMost(m.cpuUsPerReq, 300, 'facade') }, { url: `${page(main)}&from=1000000`, paths: 'numbered', connections: c }));
+    // Its target is a figure, not a ratio to a peer, so one run in a disturbed moment of this VM could decide it: it
+    // runs in rounds as the compared rows do, and the target judges the median. Round r asks for `from` values that
+    // start with the digit r + 1 (wrk numbers each run from 1), so no round reads what an earlier one stored.
+    const missRuns = (await inRounds([{ id: 'M' }], ROUNDS, (_variant, index) =>
+      measure(settings, main, upstream, { url: `${page(main)}&from=${index + 1}`, paths: 'numbered', connections: c }))).get('M')!;
+    const m = { id: 'M', title: 'facade, real miss: a new `from` on every request', ...medianRow(missRuns) } as PeerRow;
+    const missRounds = missRuns.map((run) => round(run.cpuUsPerReq ?? Number.NaN)).join(', ');
+    add(await profiled(settings, main, { ...m, target: '≤ 300 µs CPU (median of rounds)', verdict: `${atMost(m.cpuUsPerReq, 300, 'facade')}; rounds ${missRounds}` }, { url: `${page(main)}&from=9000000`, paths: 'numbered', connections: c }));
     const cacheBytes = Number(await main.channel.call('cacheBytes'));
     const rssLoaded = rssBytes(main.pid);
     await main.channel.call('gc');
