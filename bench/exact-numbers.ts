@@ -1,12 +1,9 @@
 // Micro-measurement: what exact numbers (issue 10 #4) cost on the owned 100-room page, in µs per page for
 // parse + validate + normalise + serialise, next to the plain JSON.parse the facade used before.
 // `node bench/exact-numbers.ts` runs it alone (mock in this process); `npm run bench` adds it as a row.
-import { isAscii } from 'node:buffer';
 import { fileURLToPath } from 'node:url';
 import { parseJsonExact } from '../src/internal/exact-json.ts';
-import { jsonBytes } from '../src/internal/json-bytes.ts';
-import { topLevelAdditions, withMembersAppended } from '../src/internal/json-splice.ts';
-import { fitOf } from '../src/pipeline/schema-fit.ts';
+import { normalisedAnswer } from '../src/pipeline/normalise-response.ts';
 import { startMockSynapse } from '../src/mock/server.ts';
 import { roomsListRoute } from '../src/routes/rooms/rooms-list.ts';
 import type { ResultRow } from './report.ts';
@@ -35,21 +32,13 @@ function medianMicros<Name extends string>(variants: Record<Name, () => unknown>
   return Object.fromEntries(names.map((name) => [name, median(rounds[name])])) as Record<Name, number>;
 }
 
-/**
- * The owned route's own steps (src/pipeline/normalise-response.ts normaliseBody) with a given JSON parser: the
- * same decoding, the same schema check (fitOf, not Zod's safeParse), the same reuse of Synapse's bytes when only
- * top-level members were added.
- */
+/** The owned route's own steps (normalise-response.ts normalisedAnswer, which normaliseBody runs) with a given JSON parser. */
 function pipelineWith(parse: (text: string) => unknown, page: Buffer) {
-  const contract = roomsListRoute.response!;
-  const fits = fitOf(contract.upstream);
+  const request = { path: '/v1/rooms', query: [] };
   return () => {
-    const ascii = isAscii(page);
-    const parsed = parse(page.toString(ascii ? 'latin1' : 'utf8'));
-    if (!fits(parsed)) throw new Error('the page does not fit the rooms-list schema');
-    const normalised = contract.normalise(parsed as never, { path: '/v1/rooms', query: [] });
-    const added = ascii ? topLevelAdditions(parsed, normalised) : undefined;
-    return added ? withMembersAppended(page, added) : jsonBytes(normalised);
+    const answer = normalisedAnswer(roomsListRoute, request, page, parse);
+    if (!answer.fits) throw new Error(`the page does not fit the rooms-list schema: ${answer.mismatch}`);
+    return answer.body;
   };
 }
 

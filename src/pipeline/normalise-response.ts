@@ -13,22 +13,36 @@ import type { OwnedRoute, ValidatedRequest } from './owned-route.ts';
  * never handed to another caller. Numbers are written back exactly as Synapse wrote them (see exact-json.ts).
  */
 export function normaliseBody(context: FacadeContext, route: OwnedRoute, request: ValidatedRequest, body: Buffer): { body: Buffer; fits: boolean } {
+  const answer = normalisedAnswer(route, request, body);
+  if (answer.mismatch !== undefined) reportMismatch(context, route, body, answer.mismatch);
+  return answer;
+}
+
+/**
+ * The steps of `normaliseBody` without the context: decode, parse (`parse`, exact numbers unless a caller such as
+ * the bench compares another parser), check, normalise, serialise. `mismatch` says why a body with a contract did
+ * not fit, for the log line.
+ */
+export function normalisedAnswer(
+  route: OwnedRoute,
+  request: ValidatedRequest,
+  body: Buffer,
+  parse: (text: string) => unknown = parseJsonExact,
+): { body: Buffer; fits: boolean; mismatch?: string } {
   const contract = route.response;
   // Synapse writes ASCII (non-ASCII characters escaped): such bytes decode faster as latin1, to the same text.
   const ascii = isAscii(body);
   let parsed: unknown;
   try {
-    parsed = parseJsonExact(body.toString(ascii ? 'latin1' : 'utf8'));
+    parsed = parse(body.toString(ascii ? 'latin1' : 'utf8'));
   } catch {
-    reportMismatch(context, route, body, 'body is not JSON');
-    return { body, fits: false };
+    return { body, fits: false, mismatch: 'body is not JSON' };
   }
   if (!contract) return { body, fits: parsed !== null && typeof parsed === 'object' };
   if (!fitOf(contract.upstream)(parsed)) {
     // Zod's own parse, only now, for the issue the log line names.
     const issue = contract.upstream.safeParse(parsed).error?.issues[0];
-    reportMismatch(context, route, body, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
-    return { body, fits: false };
+    return { body, fits: false, mismatch: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
   }
   // The parsed value, not Zod's output: Zod strips unknown keys, and newer Synapse fields must survive.
   const normalised = contract.normalise(parsed as never, request);
