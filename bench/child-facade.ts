@@ -29,6 +29,8 @@ serveParent({ url: facade.url, config: facade.config }, {
   },
   // Where the memory is: V8's heap, Buffers outside it, resident in all.
   memory: () => process.memoryUsage(),
+  // Times the facade handed memory back on its own once quiet (src/memory/handback.ts).
+  handbacks: async () => (await facade.context.metrics.memoryHandbacks.get()).values[0]?.value ?? 0,
   profileStart: async () => { await startProfile(); return null; },
   profileStop: () => stopProfile(),
   // A sweep of the room and destination index now; answers when it has ended (bench:index times a refresh sweep).

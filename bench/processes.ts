@@ -87,9 +87,10 @@ export async function startMockChild(latencyMs: number, pinning?: Pinning, dataS
  * The V8 flags `npm start` and the Dockerfile run the facade with: the young generation capped at 8 MiB a
  * semi-space. With V8's default sizing a scavenge under pass-through load paused 10–17 ms (--trace-gc), which was
  * the p99 of a hit and of pass-through, and the heap stayed three times larger after a load (162 against 50 MiB
- * after a full GC); a real miss costs about a tenth more CPU with the cap.
+ * after a full GC); a real miss costs about a tenth more CPU with the cap. `--expose-gc` lets the facade collect
+ * before it hands memory back once quiet (src/memory/handback.ts).
  */
-export const FACADE_NODE_FLAGS = ['--max-semi-space-size=8'];
+export const FACADE_NODE_FLAGS = ['--max-semi-space-size=8', '--expose-gc'];
 
 /**
  * Forks a facade in front of `synapseUrl` with `config` (unknown keys are ignored by older facades). With `logFile`
@@ -98,8 +99,8 @@ export const FACADE_NODE_FLAGS = ['--max-semi-space-size=8'];
  */
 export async function startFacadeChild(name: string, synapseUrl: string, config: Record<string, unknown>, pinning?: Pinning, logFile?: string): Promise<BenchChild> {
   const logLevel = logFile === undefined ? 'silent' : (config.logLevel ?? 'info');
-  // --expose-gc: the memory row collects garbage before it reads RSS, so what it reports is what the facade keeps.
-  return startChild(name, './child-facade.ts', { ...config, synapseUrl, logLevel }, pinning, logFile, ['--expose-gc', ...FACADE_NODE_FLAGS]);
+  // --expose-gc (one of FACADE_NODE_FLAGS) also lets the memory row ask for a collection of its own.
+  return startChild(name, './child-facade.ts', { ...config, synapseUrl, logLevel }, pinning, logFile, FACADE_NODE_FLAGS);
 }
 
 /** CPU microseconds (user + system) spent between two readings. */

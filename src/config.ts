@@ -117,6 +117,14 @@ export const configSchema = z.object({
   indexMaxUpstreamShare: z.coerce.number().gt(0).max(1).default(0.1),
   /** INDEX_PAGE_SIZE: rows a sweep asks Synapse for per page (its lists have no maximum). Default 1000. */
   indexPageSize: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /**
+   * MEMORY_HANDBACK_QUIET_MS: after this long without a request, if RSS grew by MEMORY_HANDBACK_GROWTH_MB since the
+   * last hand-back, the facade collects garbage (when Node runs with `--expose-gc`, as `npm start` does) and hands
+   * glibc's free pages back (malloc_trim). 0 turns it off. Default 2000.
+   */
+  memoryHandbackQuietMs: z.coerce.number().int().min(0).default(2_000),
+  /** MEMORY_HANDBACK_GROWTH_MB: RSS growth, MiB, that makes a hand-back worth it once quiet. Default 32. */
+  memoryHandbackGrowthMb: z.coerce.number().int().min(1).default(32),
   /** LOG_LEVEL: fatal, error, warn, info, debug or silent. Default info. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   /**
@@ -167,6 +175,8 @@ const envNames: Record<keyof Config, string> = {
   indexRefreshMs: 'INDEX_REFRESH_MS',
   indexMaxUpstreamShare: 'INDEX_MAX_UPSTREAM_SHARE',
   indexPageSize: 'INDEX_PAGE_SIZE',
+  memoryHandbackQuietMs: 'MEMORY_HANDBACK_QUIET_MS',
+  memoryHandbackGrowthMb: 'MEMORY_HANDBACK_GROWTH_MB',
 };
 
 /** Thrown when the environment has bad values; its message has one line per bad variable. */

@@ -30,6 +30,8 @@ import type { JobRunner } from './jobs/runner.ts';
 import type { IndexSweeper } from './index/sweeper.ts';
 import { singleReplica, type Replicas } from './replicas/replicas.ts';
 import { startPostgresReplicas } from './replicas/postgres-replicas.ts';
+import { MemoryHandback, memoryReducingCollection } from './memory/handback.ts';
+import { loadMallocTrim } from './memory/malloc-trim.ts';
 
 /** A running facade. */
 export interface RunningFacade {
@@ -93,7 +95,7 @@ const isFacadePath = (target: string) => target.startsWith('/_facade') && (targe
  * adapter, both behind the per-connection flow control, with every request the HTTP layer refuses (a bad Host, a
  * target that is not a URL) answered as a Matrix error.
  */
-function requestListener(app: ReturnType<typeof createApp>, context: FacadeContext): FlowControl {
+function requestListener(app: ReturnType<typeof createApp>, context: FacadeContext, handback: MemoryHandback): FlowControl {
   // Hono answers HEAD by running the GET handler and wrapping its result in a new Response, which hides the
   // "already sent" marker and made @hono/node-server write headers twice. The handlers read the real method
   // from the Node request, so HEAD is dispatched as GET here.
@@ -115,6 +117,7 @@ function requestListener(app: ReturnType<typeof createApp>, context: FacadeConte
   });
   const synapse = synapseListener(context, ownedRoutes);
   return flowControlled((incoming, outgoing) => {
+    handback.noteRequest();
     const problem = hostHeaderProblem(incoming) ?? requestTargetProblem(incoming);
     if (problem) return rejectRequest(context, incoming, outgoing, problem);
     const target = originFormTarget(incoming.url ?? '/');
@@ -146,6 +149,32 @@ function startReplicas(config: Config, logger: Logger, metrics: FacadeMetrics): 
     },
     onPublishFailed: () => metrics.replicaChanges.inc({ direction: 'failed' }),
   });
+}
+
+/**
+ * The hand-back of memory once quiet (MEMORY_HANDBACK_QUIET_MS); node:ffi, which prints an ExperimentalWarning, is
+ * only loaded when it is on. Says at start what it can do.
+ */
+function startMemoryHandback(config: Config, logger: Logger, metrics: FacadeMetrics): MemoryHandback {
+  const on = config.memoryHandbackQuietMs > 0;
+  const mallocTrim = on ? loadMallocTrim() : { unavailable: 'off' };
+  const collect = memoryReducingCollection();
+  const handback = new MemoryHandback({
+    quietMs: config.memoryHandbackQuietMs,
+    growthBytes: config.memoryHandbackGrowthMb * 1024 * 1024,
+    collect,
+    trim: 'trim' in mallocTrim ? mallocTrim.trim : undefined,
+    logger,
+    onHandedBack: (bytes) => {
+      metrics.memoryHandbacks.inc();
+      metrics.memoryHandedBackBytes.inc(bytes);
+    },
+  });
+  if (on) {
+    const trim = 'trim' in mallocTrim ? 'malloc_trim' : mallocTrim.unavailable;
+    logger.info({ collect: collect ? 'gc' : 'none: Node started without --expose-gc', trim, quietMs: config.memoryHandbackQuietMs }, 'memory hand-back');
+  }
+  return handback;
 }
 
 /** Starts a facade listening on config.host:config.port (port 0 picks a free one). */
@@ -223,7 +252,8 @@ export async function startFacade(
   if (!replicas.listening) context.freshness.setListening(false);
   const background = startBackgroundWork(context);
   jobsRunning = () => background.jobs.running;
-  const flow = requestListener(createApp(context, { jobs: background.jobs, index: background.index }), context);
+  const handback = startMemoryHandback(config, log, metrics);
+  const flow = requestListener(createApp(context, { jobs: background.jobs, index: background.index }), context, handback);
   // Node's own bare 400 for a missing Host is replaced by the facade's Matrix one (hostHeaderProblem).
   const server = createServer({ requireHostHeader: false, ServerResponse: RequestIdResponse }, flow.listener);
   // Typed as a Duplex for HTTP/2's sake; a node:http server's sockets are net.Sockets.
@@ -241,6 +271,6 @@ export async function startFacade(
     context,
     jobs: background.jobs,
     index: background.index,
-    close: () => stopGracefully(server, flow, context, background.tasks),
+    close: () => stopGracefully(server, flow, context, [...background.tasks, handback]),
   };
 }

@@ -103,6 +103,19 @@ async function profiled(settings: PeerSettings, facade: BenchChild, row: PeerRow
   return { ...row, profile: (await facade.channel.call('profileStop')) as ProfileSummary };
 }
 
+/**
+ * Waits until `facade` has handed memory back on its own (its MEMORY_HANDBACK_QUIET_MS, 2 s, without a request, then
+ * a collection and malloc_trim) after `before` hand-backs, at most 15 s; answers whether it did.
+ */
+async function handedBack(facade: BenchChild, before: number): Promise<boolean> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (Number(await facade.channel.call('handbacks')) > before) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
 const ratio = (value: number, reference: number) => `${round(value / (reference || 1), 2)}×`;
 
 /** PASS when `value ≤ limit`, else MISS with how far off. */
@@ -224,22 +237,24 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
     add(await profiled(settings, main, { ...m, target: '≤ 300 µs CPU (median of rounds)', verdict: `${atMost(m.cpuUsPerReq, 300, 'facade')}; rounds ${missRounds}` }, { url: `${page(main)}&from=9000000`, paths: 'numbered', connections: c }));
     const cacheBytes = Number(await main.channel.call('cacheBytes'));
     const rssLoaded = rssBytes(main.pid);
-    await main.channel.call('gc');
+    // What the facade keeps once the load is over: it hands memory back by itself when quiet (no GC from here).
+    const mainHandedBack = await handedBack(main, Number(await main.channel.call('handbacks')));
     const memory = (await main.channel.call('memory')) as NodeJS.MemoryUsage;
-    // Then the GC V8 runs before it gives up (it also returns its free pages): what is left is the allocator's.
+    // Then a full GC and the GC V8 runs before it gives up (it also returns its free pages), without a trim.
     await main.channel.call('gc', 'last-resort');
     const reduced = (await main.channel.call('memory')) as NodeJS.MemoryUsage;
     const growthMiB = round((memory.rss - mainRssBefore) / MiB);
     // The same load on the facade whose cache is off: what a miss costs without storing its answer, and what the churn
-    // of misses alone leaves behind (124, 33 and 43 MiB in three runs here: a high-water mark, not a sum).
+    // of misses alone leaves behind once quiet.
     add(await loaded('M0', 'facade, cache off, real miss (the cache\'s price on a miss)', uncached, { url: `${page(uncached)}&from=`, paths: 'numbered', connections: c }));
-    await uncached.channel.call('gc');
+    const uncachedLoaded = rssBytes(uncached.pid);
+    await handedBack(uncached, Number(await uncached.channel.call('handbacks')));
     const uncachedGrowthMiB = round((((await uncached.channel.call('memory')) as NodeJS.MemoryUsage).rss - uncachedRssBefore) / MiB);
     add({
-      id: 'MEM', title: `facade RSS after M filled its cache (${round(cacheBytes / MiB)} MiB of cache bytes, 64 MiB cap), after a full GC`, connections: 0,
+      id: 'MEM', title: `facade RSS once quiet after M filled its cache (${round(cacheBytes / MiB)} MiB of cache bytes, 64 MiB cap)`, connections: 0,
       rssMiB: round(memory.rss / MiB), target: 'RSS growth ≤ cache bytes + 48 MiB',
-      verdict: atMost(growthMiB, cacheBytes / MiB + 48, 'RSS'),
-      note: `grew ${growthMiB} MiB from start (${round(rssLoaded / MiB)} MiB before the GC); live: V8 heap used ${round(memory.heapUsed / MiB)} MiB of ${round(memory.heapTotal / MiB)} MiB kept, Buffers ${round(memory.arrayBuffers / MiB)} MiB; after a memory-reducing GC: RSS ${round(reduced.rss / MiB)} MiB, V8 heap ${round(reduced.heapTotal / MiB)} MiB kept; the facade with its cache off grew ${uncachedGrowthMiB} MiB under the same load (M0)`,
+      verdict: mainHandedBack ? atMost(growthMiB, cacheBytes / MiB + 48, 'RSS') : 'MISS (no hand-back within 15 s of quiet)',
+      note: `grew ${growthMiB} MiB from start once quiet, after its own hand-back (${round(rssLoaded / MiB)} MiB under the load); live: V8 heap used ${round(memory.heapUsed / MiB)} MiB of ${round(memory.heapTotal / MiB)} MiB kept, Buffers ${round(memory.arrayBuffers / MiB)} MiB; after a further memory-reducing GC: RSS ${round(reduced.rss / MiB)} MiB, V8 heap ${round(reduced.heapTotal / MiB)} MiB kept; the facade with its cache off: ${round((uncachedLoaded - uncachedRssBefore) / MiB)} MiB above its start under the same load (M0), ${uncachedGrowthMiB} MiB once quiet`,
     });
 
     // Sequential latency at one connection: what one admin feels.

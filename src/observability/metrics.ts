@@ -25,6 +25,9 @@ export interface FacadeMetrics {
   deletesFollowed: Counter<'result'>;
   /** Changes told to the other replicas (`sent`), heard from them (`heard`), or that could not be told (`failed`). */
   replicaChanges: Counter<'direction'>;
+  /** Hand-backs of memory once quiet (src/memory/handback.ts), and the bytes RSS fell by in them. */
+  memoryHandbacks: Counter;
+  memoryHandedBackBytes: Counter;
   /** From another replica's write until this replica dropped what it changed, seconds. */
   replicaChangeDelay: Histogram;
   /**
@@ -144,6 +147,8 @@ export function createMetrics({ sample, processMetrics = true, scrapeMaxAgeMs = 
     replicaChanges: new Counter({ name: 'facade_replica_changes_total', help: 'Changes told to the other replicas (sent), heard from them (heard), or not told because PostgreSQL failed (failed).', labelNames: ['direction'] as const, registers }),
     replicaChangeDelay: new Histogram({ name: 'facade_replica_change_delay_seconds', help: "From another replica's write until this replica dropped the reads it made stale.", buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers }),
     deletesFollowed: new Counter({ name: 'facade_delete_follower_polls_total', help: "The delete follower's polls of Synapse, by result (progress, unchanged, gone, error).", labelNames: ['result'] as const, registers }),
+    memoryHandbacks: new Counter({ name: 'facade_memory_handbacks_total', help: 'Times the facade, quiet after its RSS grew, collected garbage and handed free memory back.', registers }),
+    memoryHandedBackBytes: new Counter({ name: 'facade_memory_handed_back_bytes_total', help: 'Bytes RSS fell by in those hand-backs.', registers }),
     clientAborts: new Counter({ name: 'facade_client_aborts_total', help: 'Requests whose client went away before the answer was complete (mid-upload included), by route template.', labelNames: ['route'] as const, registers }),
   };
 }

@@ -1,0 +1,23 @@
+// glibc's malloc_trim reached through node:ffi: found and callable where the facade runs (Linux with glibc, Node 26);
+// a regression guard for Node upgrades, since node:ffi is experimental and its signature format may change.
+import { describe, expect, it } from 'vitest';
+import { loadMallocTrim } from '../../src/memory/malloc-trim.ts';
+
+const header = (process.report.getReport() as { header: { glibcVersionRuntime?: string } }).header;
+
+describe('malloc_trim through node:ffi', () => {
+  it.runIf(process.platform === 'linux' && header.glibcVersionRuntime !== undefined)('is found on Linux with glibc, and calling it answers whether it released pages', () => {
+    const loaded = loadMallocTrim();
+    expect(loaded).toMatchObject({ trim: expect.any(Function) });
+    if (!('trim' in loaded)) return;
+    // Pages freed between two calls: the first call may release them, the second finds little or nothing left.
+    const garbage = Array.from({ length: 2_000 }, () => Buffer.alloc(40_000, 1));
+    garbage.length = 0;
+    expect(typeof loaded.trim()).toBe('boolean');
+  });
+
+  it('says why it is unavailable instead of throwing, when the C library cannot be opened', () => {
+    const loaded = loadMallocTrim({ library: 'libno-such-library.so.0' });
+    expect(loaded).toStrictEqual({ unavailable: expect.stringMatching(/malloc_trim/) });
+  });
+});
