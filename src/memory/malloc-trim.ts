@@ -14,13 +14,14 @@ export interface MallocTrimOptions {
 
 /**
  * glibc's malloc_trim, or why it cannot be called here: not Linux, a C library without it (musl), a Node without
- * node:ffi, or FFI refused (`--no-experimental-ffi`, the permission model without `--allow-ffi`). Loading node:ffi
- * makes Node print its one ExperimentalWarning.
+ * node:ffi, or FFI refused (`--no-experimental-ffi`, the permission model without `--allow-ffi`). Node's
+ * ExperimentalWarning for node:ffi is not printed (the facade's start line says it uses node:ffi); every other
+ * warning is.
  */
 export function loadMallocTrim({ library = 'libc.so.6' }: MallocTrimOptions = {}): { trim: TrimAllocator } | { unavailable: string } {
   if (process.platform !== 'linux') return { unavailable: `malloc_trim unavailable: ${process.platform} is not Linux` };
   try {
-    const ffi = process.getBuiltinModule('node:ffi') as typeof Ffi | undefined;
+    const ffi = withoutFfiWarning(() => process.getBuiltinModule('node:ffi') as typeof Ffi | undefined);
     if (ffi === undefined) return { unavailable: 'malloc_trim unavailable: this Node has no node:ffi' };
     // int malloc_trim(size_t pad): pad 0 keeps nothing spare at the heap's top.
     const { functions } = ffi.dlopen(library, { malloc_trim: { arguments: ['u64'], return: 'i32' } });
@@ -28,5 +29,20 @@ export function loadMallocTrim({ library = 'libc.so.6' }: MallocTrimOptions = {}
     return { trim: () => mallocTrim(0n) === 1 };
   } catch (error) {
     return { unavailable: `malloc_trim unavailable: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** Runs `load` with Node's ExperimentalWarning about FFI dropped (it is emitted synchronously, while loading). */
+function withoutFfiWarning<T>(load: () => T): T {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]) {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    if (/^FFI is an experimental feature/.test(text)) return;
+    return Reflect.apply(emitWarning, this, [warning, ...rest]);
+  } as typeof process.emitWarning;
+  try {
+    return load();
+  } finally {
+    process.emitWarning = emitWarning;
   }
 }
