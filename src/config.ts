@@ -3,7 +3,10 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
-const positiveMs = z.coerce.number().int().positive();
+/** Node's longest timer, ms: a longer one runs after 1 ms instead (with a TimeoutOverflowWarning). */
+const TIMER_MAX_MS = 2_147_483_647;
+const timerMs = (min: number) => z.coerce.number().int().min(min).max(TIMER_MAX_MS, `must be at most ${TIMER_MAX_MS} (Node's longest timer)`);
+const positiveMs = timerMs(1);
 
 /** Every setting, its environment variable and its default. Documented in README.md. */
 export const configSchema = z.object({
@@ -56,7 +59,7 @@ export const configSchema = z.object({
   /** UPSTREAM_MAX_CONCURRENCY: most owned-route requests in flight toward Synapse at once. Default 32. */
   upstreamMaxConcurrency: z.coerce.number().int().positive().default(32),
   /** UPSTREAM_QUEUE_TIMEOUT_MS: longest wait for a free slot before a 503. Default 10000. */
-  upstreamQueueTimeoutMs: z.coerce.number().int().positive().default(10_000),
+  upstreamQueueTimeoutMs: positiveMs.default(10_000),
   /** SHUTDOWN_TIMEOUT_MS: on SIGTERM/SIGINT, how long requests in flight may take to finish. Default 25000. */
   shutdownTimeoutMs: z.coerce.number().int().min(0).default(25_000),
   /**
@@ -122,7 +125,7 @@ export const configSchema = z.object({
    * last hand-back, the facade collects garbage (when Node runs with `--expose-gc`, as `npm start` does) and hands
    * glibc's free pages back (malloc_trim). 0 turns it off. Default 2000.
    */
-  memoryHandbackQuietMs: z.coerce.number().int().min(0).default(2_000),
+  memoryHandbackQuietMs: timerMs(0).default(2_000),
   /** MEMORY_HANDBACK_GROWTH_MB: RSS growth, MiB, that makes a hand-back worth it once quiet. Default 32. */
   memoryHandbackGrowthMb: z.coerce.number().int().min(1).default(32),
   /** LOG_LEVEL: fatal, error, warn, info, debug or silent. Default info. */
