@@ -1,6 +1,7 @@
 // The facade's own endpoints under /_facade/ (never a Synapse path): health, readiness, metrics, OpenAPI document, docs.
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context, type Next } from 'hono';
+import { facadeErrors } from '../errors.ts';
 import type { FacadeContext } from '../pipeline/context.ts';
 import { CORS_HEADERS } from '../pipeline/respond.ts';
 import { scraperTokenCheck } from '../protection/scraper-token.ts';
@@ -27,7 +28,7 @@ interface Readiness {
 async function checkSynapse(context: FacadeContext): Promise<Readiness> {
   const startedAt = Date.now();
   try {
-    const response = await context.upstream.request({
+    const response = await context.upstream.read({
       method: 'GET',
       path: '/health',
       headers: {},
@@ -35,11 +36,13 @@ async function checkSynapse(context: FacadeContext): Promise<Readiness> {
       headersTimeoutMs: READY_TIMEOUT_MS,
       label: 'ready',
     });
-    const body = (await context.upstream.readBody(response)).toString('utf8').trim();
+    const body = response.body.toString('utf8').trim();
     if (response.statusCode === 200) return { status: 200, body: { status: 'ready', synapse: body, latency_ms: Date.now() - startedAt } };
     return { status: 503, body: { status: 'not ready', reason: `Synapse /health answered ${response.statusCode}` } };
   } catch (error) {
-    return { status: 503, body: { status: 'not ready', reason: (error as Error).message } };
+    // The check's bound (the signal) and Synapse's headers timeout are the same time: either way Synapse was too slow.
+    const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    return { status: 503, body: { status: 'not ready', reason: timedOut ? facadeErrors.upstreamTimeout().message : (error as Error).message } };
   }
 }
 

@@ -7,17 +7,14 @@ import { verbatimPairs } from './upstream-target.ts';
 
 /** GETs `target` toward Synapse in a limiter slot; answers status and JSON (null when not JSON). */
 async function getJson(context: FacadeContext, target: string, headers: Record<string, string | string[]>): Promise<{ status: number; body: unknown }> {
-  const { response, bytes } = await context.limiter.run(async () => {
-    const answer = await context.upstream.request({ method: 'GET', path: target, headers, label: 'probe' });
-    return { response: answer, bytes: await context.upstream.readBody(answer) };
-  });
+  const answer = await context.limiter.run(() => context.upstream.read({ method: 'GET', path: target, headers, label: 'probe' }));
   let body: unknown = null;
   try {
-    body = JSON.parse(bytes.toString('utf8'));
+    body = JSON.parse(answer.body.toString('utf8'));
   } catch {
     // Non-JSON answers carry no information a route can use.
   }
-  return { status: response.statusCode, body };
+  return { status: answer.statusCode, body };
 }
 
 /**

@@ -13,9 +13,8 @@ export async function answerWellKnown(context: FacadeContext, outgoing: ServerRe
   const baseUrl = context.config.publicBaseUrl ?? `http://${context.config.host}:${context.config.port}`;
   let document: Record<string, unknown> = {};
   try {
-    const response = await context.upstream.request({ method: 'GET', path: WELL_KNOWN_CLIENT_PATH, headers: {} });
-    const body = await context.upstream.readBody(response);
-    const parsed: unknown = response.statusCode === 200 ? JSON.parse(body.toString('utf8')) : null;
+    const response = await context.upstream.read({ method: 'GET', path: WELL_KNOWN_CLIENT_PATH, headers: {} });
+    const parsed: unknown = response.statusCode === 200 ? JSON.parse(response.body.toString('utf8')) : null;
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) document = parsed as Record<string, unknown>;
   } catch {
     // Synapse without a well-known document (the default) or unreachable: the facade's answer stands alone.

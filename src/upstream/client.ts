@@ -86,7 +86,7 @@ const FAILURE_ERRORS = {
 } as const satisfies Record<UpstreamFailure, () => FacadeError>;
 
 /** Maps an undici/socket failure to the facade's 502/504; an abort or a FacadeError is returned unchanged. */
-export function mapUpstreamError(error: unknown): unknown {
+function mapUpstreamError(error: unknown): unknown {
   const kind = upstreamFailure(error);
   return kind === undefined ? error : FAILURE_ERRORS[kind]();
 }
@@ -213,12 +213,12 @@ export class Upstream {
   }
 
   /**
-   * Sends one request, exactly once, like `request`, and reads Synapse's whole answer, as `request` + `readBody` do,
-   * but without a body stream and its promise chain: the chunks are kept as undici hands them over and joined once
-   * (one chunk, the usual case for a page read in one go, is used as it is). Rejects as `request` does before the
-   * headers, with the 504/502 `readBody` gives for a body that stalls or is cut, and with the signal's reason when
-   * it aborts. `onHeaders` hears Synapse's status as soon as it arrives, before the body (for the log line of an
-   * answer cut short).
+   * Sends one request, exactly once, like `request`, and reads Synapse's whole answer (every caller that needs the
+   * answer in memory uses it), without a body stream and its promise chain: the chunks are kept as undici hands them
+   * over and joined once (one chunk, the usual case for a page read in one go, is used as it is). Rejects as
+   * `request` does before the headers, with a 504 or 502 for a body that stalls or is cut, and with the signal's
+   * reason when it aborts. `onHeaders` hears Synapse's status as soon as it arrives, before the body (for the log line
+   * of an answer cut short).
    */
   read(request: Omit<UpstreamRequest, 'body'> & { body?: Buffer | string | null }, onHeaders?: (statusCode: number) => void): Promise<UpstreamReply> {
     const { signal } = request;
@@ -252,15 +252,6 @@ export class Upstream {
         },
       });
     });
-  }
-
-  /** Reads a whole response body, mapping a body timeout or reset to 504/502. */
-  async readBody(response: Dispatcher.ResponseData): Promise<Buffer> {
-    try {
-      return Buffer.from(await response.body.arrayBuffer());
-    } catch (error) {
-      throw mapUpstreamError(error);
-    }
   }
 
   /** Closes the pool, letting requests in flight finish. */

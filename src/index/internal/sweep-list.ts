@@ -81,14 +81,14 @@ async function readPage(list: SweptList, from: string, { context, token, pacer, 
       const startedAt = performance.now();
       progress.upstreamRequests += 1;
       try {
-        const response = await context.upstream.request({
+        const response = await context.upstream.read({
           method: 'GET',
           path: list.path(from, context.config.indexPageSize),
           headers: { authorization: `Bearer ${token}` },
           signal,
           label: 'index sweep',
         });
-        return { status: response.statusCode, body: await context.upstream.readBody(response) };
+        return { status: response.statusCode, body: response.body };
       } finally {
         pacer.spent(performance.now() - startedAt);
       }

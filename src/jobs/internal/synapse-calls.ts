@@ -49,10 +49,9 @@ export async function sendJobMutation(context: FacadeContext, { method, path, to
       const write = context.freshness.begin(path, token);
       write.sent();
       try {
-        const response = await context.upstream.request({ method, path, headers: headersOf(token), body: JSON.stringify(body), label: 'job' });
-        const bytes = await context.upstream.readBody(response);
+        const response = await context.upstream.read({ method, path, headers: headersOf(token), body: JSON.stringify(body), label: 'job' });
         await write.end(response.statusCode);
-        return { kind: 'answered', status: response.statusCode, json: jsonObjectOf(bytes) };
+        return { kind: 'answered', status: response.statusCode, json: jsonObjectOf(response.body) };
       } catch (error) {
         // Sent, and no (complete) answer: Synapse may have applied it, so it is never sent again.
         await write.end();
@@ -68,8 +67,8 @@ export async function sendJobMutation(context: FacadeContext, { method, path, to
 export async function askSynapse(context: FacadeContext, path: string, token: string): Promise<ReadOutcome> {
   try {
     return await context.limiter.run(async (): Promise<ReadOutcome> => {
-      const response = await context.upstream.request({ method: 'GET', path, headers: { authorization: `Bearer ${token}` }, label: 'job' });
-      return { kind: 'answered', status: response.statusCode, json: jsonObjectOf(await context.upstream.readBody(response)) };
+      const response = await context.upstream.read({ method: 'GET', path, headers: { authorization: `Bearer ${token}` }, label: 'job' });
+      return { kind: 'answered', status: response.statusCode, json: jsonObjectOf(response.body) };
     });
   } catch (error) {
     return { kind: 'no-answer', error: (error as Error).message };
