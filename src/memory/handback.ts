@@ -20,15 +20,15 @@ export interface HandbackOptions {
   logger: Logger;
   /** Resident memory now, bytes; default process.memoryUsage.rss. */
   rss?: () => number;
-  /** Told after each hand-back: the bytes RSS fell by (0 when it did not fall), and how long it took. */
-  onHandedBack?: (bytes: number, ms: number) => void;
+  /** Told after each hand-back: the bytes RSS fell by (0 when it did not fall). */
+  onHandedBack?: (bytes: number) => void;
 }
 
 /** The hand-back: a timer every `quietMs`, told of each request by noteRequest(). */
 export class MemoryHandback implements BackgroundTask {
   readonly name = 'memory hand-back';
-  #requests = 0;
-  #requestsAtLastTick = 0;
+  /** A request arrived since the last tick: that interval was not quiet. */
+  #busy = false;
   #lowestRss: number;
   #timer: NodeJS.Timeout | undefined;
   readonly #options: HandbackOptions;
@@ -48,7 +48,7 @@ export class MemoryHandback implements BackgroundTask {
 
   /** Called on every request the facade receives: a plain increment, so the hot path pays nothing else. */
   noteRequest(): void {
-    this.#requests += 1;
+    this.#busy = true;
   }
 
   async stop(): Promise<void> {
@@ -57,8 +57,8 @@ export class MemoryHandback implements BackgroundTask {
   }
 
   #tick(): void {
-    if (this.#requests !== this.#requestsAtLastTick) {
-      this.#requestsAtLastTick = this.#requests;
+    if (this.#busy) {
+      this.#busy = false;
       return;
     }
     const rss = this.#rss();
@@ -76,11 +76,13 @@ export class MemoryHandback implements BackgroundTask {
       void this.stop();
       return;
     }
-    const ms = performance.now() - startedAt;
     const after = this.#rss();
     this.#lowestRss = after;
-    onHandedBack?.(Math.max(0, rss - after), ms);
-    logger.info({ rssBeforeBytes: rss, rssAfterBytes: after, ms: Math.round(ms) }, 'memory hand-back: quiet after RSS grew, collected and trimmed');
+    onHandedBack?.(Math.max(0, rss - after));
+    logger.info(
+      { rssBeforeBytes: rss, rssAfterBytes: after, ms: Math.round(performance.now() - startedAt), collected: collect !== undefined, trimmed: trim !== undefined },
+      'memory hand-back: quiet after RSS grew',
+    );
   }
 }
 
