@@ -69,22 +69,31 @@ const STORE_OPEN_WAIT_MS = 2_000;
  * stops the background work, then closes the pool and the store.
  */
 async function stopGracefully(server: Server, flow: FlowControl, context: FacadeContext, background: readonly BackgroundTask[]): Promise<number> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  const deadline = Date.now() + context.config.shutdownTimeoutMs;
-  const pending = async () => ((await context.metrics.inFlight.get()).values[0]?.value ?? 0) + flow.queued;
-  // Keep-alive connections that finish their request are closed as they go idle.
-  while ((await pending()) > 0 && Date.now() < deadline) {
-    server.closeIdleConnections();
-    await sleep(25);
+  // The stop waits on unreferenced timers (the drain's pauses below, the background loops' own): once the last
+  // connection has closed, nothing else may hold the event loop, and Node then ended the process with code 0 in the
+  // middle of the stop, without the stopped line and with the store and the pool never closed. This referenced
+  // timer holds the process up until the stop has ended.
+  const holdOpen = setInterval(() => {}, 60_000);
+  try {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const deadline = Date.now() + context.config.shutdownTimeoutMs;
+    const pending = async () => ((await context.metrics.inFlight.get()).values[0]?.value ?? 0) + flow.queued;
+    // Keep-alive connections that finish their request are closed as they go idle.
+    while ((await pending()) > 0 && Date.now() < deadline) {
+      server.closeIdleConnections();
+      await sleep(25);
+    }
+    const cut = await pending();
+    server.closeAllConnections();
+    await closed;
+    await Promise.all(background.map((task) => task.stop()));
+    await context.upstream.close();
+    await context.replicas.close();
+    await context.store.close();
+    return cut;
+  } finally {
+    clearInterval(holdOpen);
   }
-  const cut = await pending();
-  server.closeAllConnections();
-  await closed;
-  await Promise.all(background.map((task) => task.stop()));
-  await context.upstream.close();
-  await context.replicas.close();
-  await context.store.close();
-  return cut;
 }
 
 /** The facade's own namespace, served by Hono; everything else is a Synapse path. */

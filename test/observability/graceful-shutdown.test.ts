@@ -24,7 +24,9 @@ afterAll(() => upstream.close());
 function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; logs: string[] }> {
   const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../src/main.ts')], {
     env: { ...process.env, DATA_DIR: ':memory:', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stderr is not a pipe here: a pipe there is a handle the event loop waits on (modules the facade imports open
+    // it; a file does not make one), and it held the loop open and hid the child exiting in the middle of its stop.
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   const logs: string[] = [];
   // A chunk of the pipe may end mid-line: the rest comes with the next one.
@@ -73,6 +75,35 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(refused).toBe(true);
     expect(await exited).toBe(0);
     expect(logs.some((line) => line.includes('"cut_requests":0')), logs.slice(-3).join('\n')).toBe(true);
+  });
+
+  it('a stop whose last request closes its connection still finishes (the event loop emptied mid-stop and Node exited 0 without the stopped line)', async () => {
+    // Only the client's own request is slow: the index sweep's calls fail at once, so its loop waits on its
+    // unreferenced timer and no upstream call is left to hold the process up when the last connection closes.
+    const quick = await startFakeUpstream(async (seen, response) => {
+      if (seen.url !== '/_matrix/client/versions') return replyJson(response, 404, { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' });
+      await sleep(500);
+      replyJson(response, 200, { versions: ['v1.11'] });
+    });
+    try {
+      const { child, url, logs } = await startMain({ SYNAPSE_URL: quick.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '5000' });
+      const { hostname, port } = new URL(url);
+      const socket = connect(Number(port), hostname);
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+      const answered = new Promise((done) => socket.once('close', done));
+      // Connection: close, so the answer's connection is gone the moment it is written, while the drain waits.
+      socket.write('GET /_matrix/client/versions HTTP/1.1\r\nHost: facade\r\nConnection: close\r\n\r\n');
+      await sleep(150);
+      const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+      child.kill('SIGTERM');
+      await answered;
+      expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+      expect(await exited).toBe(0);
+      expect(logs.some((line) => line.includes('"cut_requests":0')), logs.slice(-3).join('\n')).toBe(true);
+    } finally {
+      await quick.close();
+    }
   });
 
   it('cuts what is still running after SHUTDOWN_TIMEOUT_MS and still exits 0', async () => {
