@@ -70,7 +70,7 @@ const STORE_OPEN_WAIT_MS = 2_000;
  */
 async function stopGracefully(server: Server, flow: FlowControl, context: FacadeContext, background: readonly BackgroundTask[]): Promise<number> {
   // The stop waits on unreferenced timers (the drain's pauses below, the background loops' own): once the last
-  // connection has closed, nothing else may hold the event loop, and Node then ended the process with code 0 in the
+  // connection has closed, nothing else may hold the event loop, and Node would end the process with code 0 in the
   // middle of the stop, without the stopped line and with the store and the pool never closed. This referenced
   // timer holds the process up until the stop has ended.
   const holdOpen = setInterval(() => {}, 60_000);

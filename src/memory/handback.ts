@@ -46,7 +46,7 @@ export class MemoryHandback implements BackgroundTask {
     return this.#timer !== undefined;
   }
 
-  /** Called on every request the facade receives: a plain increment, so the hot path pays nothing else. */
+  /** Called on every request the facade receives: it only sets a flag, so the hot path pays nothing else. */
   noteRequest(): void {
     this.#busy = true;
   }
