@@ -1,8 +1,10 @@
 // SIGTERM while requests are in flight: every one completes (or gets a clean error), none is cut off,
 // no new connection is accepted, and the process exits 0. Runs the real entry point (`npm start`).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replyJson, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 
@@ -18,16 +20,36 @@ beforeAll(async () => {
     else replyJson(response, 200, { versions: ['v1.11'] });
   });
 });
-afterAll(() => upstream.close());
+// The children's stderr goes to files here, read back when a child fails.
+const stderrDir = mkdtempSync(join(tmpdir(), 'facade-shutdown-'));
+afterAll(() => {
+  rmSync(stderrDir, { recursive: true, force: true });
+  return upstream.close();
+});
 
-/** Starts `node src/main.ts` and resolves with the process and its URL once it listens. */
-function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; logs: string[] }> {
+/** The tail of what a child wrote to stderr (its stack trace when it crashed), for a failure's message. */
+function stderrTail(path: string): string {
+  const text = readFileSync(path, 'utf8').trim();
+  return text === '' ? '(nothing on stderr)' : text.slice(-2_000);
+}
+
+/**
+ * Starts `node src/main.ts` and resolves with the process and its URL once it listens; `stderr()` reads what it
+ * has written to stderr so far.
+ */
+function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; logs: string[]; stderr: () => string }> {
+  const stderrPath = join(stderrDir, `${Date.now()}-${Math.random().toString(36).slice(2)}.log`);
+  const stderrFile = openSync(stderrPath, 'w');
   const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../src/main.ts')], {
     env: { ...process.env, DATA_DIR: ':memory:', ...env },
-    // stderr is not a pipe here: a pipe there is a handle the event loop waits on (modules the facade imports open
-    // it; a file does not make one), and it held the loop open and hid the child exiting in the middle of its stop.
-    stdio: ['ignore', 'pipe', 'ignore'],
+    // stderr is a file, not a pipe: a pipe there is a handle the event loop waits on (modules the facade imports
+    // open it; a file does not make one), and it held the loop open and hid the child exiting in the middle of its
+    // stop. A file still keeps a crash's stack trace for the failure message.
+    stdio: ['ignore', 'pipe', stderrFile],
   });
+  // The child has its own copy of the descriptor.
+  closeSync(stderrFile);
+  const stderr = () => stderrTail(stderrPath);
   const logs: string[] = [];
   // A chunk of the pipe may end mid-line: the rest comes with the next one.
   let partial = '';
@@ -38,16 +60,16 @@ function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; 
       for (const line of lines.filter(Boolean)) {
         logs.push(line);
         const url = (JSON.parse(line) as { url?: string }).url;
-        if (url) done({ child, url, logs });
+        if (url) done({ child, url, logs, stderr });
       }
     });
-    child.once('exit', (code) => fail(new Error(`exited early with ${code}`)));
+    child.once('exit', (code) => fail(new Error(`exited early with ${code}; its stderr:\n${stderr()}`)));
   });
 }
 
 describe('graceful shutdown on SIGTERM', () => {
   it('finishes every request in flight, refuses new connections, exits 0', async () => {
-    const { child, url, logs } = await startMain({ SYNAPSE_URL: upstream.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '5000' });
+    const { child, url, logs, stderr } = await startMain({ SYNAPSE_URL: upstream.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '5000' });
     const auth = { authorization: 'Bearer t' };
     const inFlight = [
       fetch(`${url}/_matrix/client/versions`),
@@ -73,7 +95,7 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(answers.map((answer) => answer.status)).toEqual(inFlight.map(() => 200));
     expect(await answers[1]!.json()).toEqual({ members: ['@a:hs'], total: 1 });
     expect(refused).toBe(true);
-    expect(await exited).toBe(0);
+    expect(await exited, stderr()).toBe(0);
     expect(logs.some((line) => line.includes('"cut_requests":0')), logs.slice(-3).join('\n')).toBe(true);
   });
 
@@ -86,7 +108,7 @@ describe('graceful shutdown on SIGTERM', () => {
       replyJson(response, 200, { versions: ['v1.11'] });
     });
     try {
-      const { child, url, logs } = await startMain({ SYNAPSE_URL: quick.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '5000' });
+      const { child, url, logs, stderr } = await startMain({ SYNAPSE_URL: quick.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '5000' });
       const { hostname, port } = new URL(url);
       const socket = connect(Number(port), hostname);
       let answer = '';
@@ -99,7 +121,7 @@ describe('graceful shutdown on SIGTERM', () => {
       child.kill('SIGTERM');
       await answered;
       expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
-      expect(await exited).toBe(0);
+      expect(await exited, stderr()).toBe(0);
       expect(logs.some((line) => line.includes('"cut_requests":0')), logs.slice(-3).join('\n')).toBe(true);
     } finally {
       await quick.close();
@@ -107,13 +129,13 @@ describe('graceful shutdown on SIGTERM', () => {
   });
 
   it('cuts what is still running after SHUTDOWN_TIMEOUT_MS and still exits 0', async () => {
-    const { child, url, logs } = await startMain({ SYNAPSE_URL: upstream.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '100' });
+    const { child, url, logs, stderr } = await startMain({ SYNAPSE_URL: upstream.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '100' });
     const slow = fetch(`${url}/_matrix/client/versions`).then((answer) => answer.status, () => 'cut');
     await sleep(100);
     // 'close', not 'exit': only then has the last of the child's stdout been read (Node emits 'exit' possibly before).
     const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited, stderr()).toBe(0);
     expect(await slow).toBe('cut');
     expect(logs.some((line) => line.includes('"cut_requests":1'))).toBe(true);
   });
