@@ -1,6 +1,7 @@
 // A running facade hands memory back once quiet after its RSS grew, counts it in its metrics and says so in its log;
 // requests arriving every few milliseconds keep it from doing so.
 import { afterEach, describe, expect, it } from 'vitest';
+import { isBuiltin } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { FAKE_UPSTREAM, startTestFacade, type TestFacade } from '../support/facade.ts';
@@ -17,7 +18,8 @@ afterEach(async () => {
 const handbacks = async (running: TestFacade) => (await running.context.metrics.memoryHandbacks.get()).values[0]?.value ?? 0;
 
 describe('memory hand-back in a running facade', () => {
-  it('waits while requests arrive, hands back once quiet, and not again without new growth', async () => {
+  // The test's Node runs without --expose-gc, so malloc_trim (node:ffi, Node 26) is the only way it has to hand back.
+  it.runIf(isBuiltin('node:ffi'))('waits while requests arrive, hands back once quiet, and not again without new growth', async () => {
     upstream = await startFakeUpstream();
     facade = await startTestFacade(upstream.url, { ...FAKE_UPSTREAM, memoryHandbackQuietMs: QUIET_MS, memoryHandbackGrowthMb: 8 });
     const start = facade.logLines.find((line) => line.includes('"msg":"memory hand-back"'));
@@ -36,6 +38,18 @@ describe('memory hand-back in a running facade', () => {
     await sleep(QUIET_MS * 4);
     expect(await handbacks(facade), 'a second hand-back with no new growth').toBe(1);
     expect(held[held.length - 1]).toBe(7);
+  });
+
+  it.runIf(!isBuiltin('node:ffi'))('on a Node without node:ffi or --expose-gc, says at start that it has neither, and never hands back', async () => {
+    upstream = await startFakeUpstream();
+    facade = await startTestFacade(upstream.url, { ...FAKE_UPSTREAM, memoryHandbackQuietMs: QUIET_MS, memoryHandbackGrowthMb: 1 });
+    const start = facade.logLines.find((line) => line.includes('"msg":"memory hand-back"'));
+    expect(start).toMatch(/"collect":"none: Node started without --expose-gc"/);
+    expect(start).toMatch(/"trim":"malloc_trim unavailable: this Node has no node:ffi"/);
+    const held = Buffer.alloc(16 * 1024 * 1024, 7);
+    await sleep(QUIET_MS * 4);
+    expect(await handbacks(facade)).toBe(0);
+    expect(held[0]).toBe(7);
   });
 
   it('MEMORY_HANDBACK_QUIET_MS=0 turns it off: no start-up line, and no hand-back however quiet', async () => {
