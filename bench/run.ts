@@ -55,7 +55,7 @@ console.error(`bench: ${settings.durationS} s (+${settings.warmupS} s warm-up) p
 const tools = await ensureBenchTools((line) => console.error(line));
 if (!tools.wrk) throw new Error('bench: wrk is required (apt-get install wrk)');
 const logDir = mkdtempSync(join(os.tmpdir(), 'facade-bench-logs-'));
-const peers = await sideBySide({ durationS: settings.durationS, warmupS: settings.warmupS, profile: settings.profile, pinning, nginx: tools.nginx, logDir, log: (line) => console.error(line) })
+const peers = await sideBySide({ durationS: settings.durationS, warmupS: settings.warmupS, profile: settings.profile, pinning, nginx: tools.nginx, tcpdump: tools.tcpdump, logDir, log: (line) => console.error(line) })
   .finally(() => rmSync(logDir, { recursive: true, force: true }));
 console.log(formatPeerTable(peers));
 

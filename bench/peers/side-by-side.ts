@@ -9,6 +9,7 @@ import { cpuUs, rssBytes } from './proc.ts';
 import { wrk, type WrkLoad, type WrkRun } from './wrk.ts';
 import type { ProfileSummary } from '../internal/cpu-profile.ts';
 import { inRounds, median, medianRow, ratioVerdict, roundRatios, type Figure } from './rounds.ts';
+import { capturePackets, wireTimes, type WireTimes } from './wire-timing.ts';
 
 /** One row of the table. */
 export interface PeerRow {
@@ -41,6 +42,8 @@ export interface PeerSettings {
   /** Cores: wrk and the upstream on `runnerCore`, the process under test on `serverCore`. */
   pinning?: Pinning;
   nginx?: string;
+  /** tcpdump's path: the rows in front of the real Synapse then also split each request's time on the wire. */
+  tcpdump?: string;
   /** A directory for the facades' log files. */
   logDir: string;
   log: (line: string) => void;
@@ -286,6 +289,8 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
  * one connection: nginx, the undici floor and the facade (cache off), each against direct. Synapse's own speed
  * drifts by a third between runs of a few seconds, so one direct run against one proxied run measures the drift:
  * the four run in turn, round after round, and a row's added latency is the median of its per-round differences.
+ * With tcpdump, each then runs again under capture, and its row's note says where a request's time went on the wire:
+ * the proxy's own share of each request, measured in the same requests as Synapse's (wire-timing.ts).
  */
 async function realSynapse(settings: PeerSettings): Promise<PeerRow[]> {
   const state = await readState();
@@ -322,14 +327,17 @@ async function realSynapse(settings: PeerSettings): Promise<PeerRow[]> {
         for (const variant of variants) runs.get(variant.id)!.push(await wrk({ url: `${variant.url}${path}`, headers: auth, connections: 1, durationS: roundS, core }));
       }
       const direct = runs.get(`${id}:direct`)!;
+      const wire = settings.tcpdump ? await wireSplit(settings.tcpdump, variants, path, auth, roundS, core, new URL(state.baseUrl)) : undefined;
       for (const variant of variants) {
         const own = runs.get(variant.id)!;
         const isDirect = variant.name === 'direct';
         const added = isDirect ? undefined : Math.round(median(own.map((run, round) => run.p50Us - direct[round]!.p50Us)));
+        const note = wire === undefined ? undefined : wireNote(wire.get(variant.id), isDirect);
         const row: PeerRow = {
           id: variant.id, title: title(`${variant.name}, ${what}`), connections: 1,
           reqPerS: Math.round(median(own.map((run) => run.reqPerS))), p50Us: median(own.map((run) => run.p50Us)), p99Us: median(own.map((run) => run.p99Us)),
           ...(added === undefined ? {} : { addedUs: added }),
+          ...(note === undefined ? {} : { note }),
         };
         rows.push(variant.id === id ? { ...row, target: `added ≤ ${limit} µs`, verdict: atMost(added, limit, 'Synapse') } : row);
       }
@@ -338,4 +346,47 @@ async function realSynapse(settings: PeerSettings): Promise<PeerRow[]> {
   } finally {
     for (const server of started.reverse()) await server.stop().catch(() => undefined);
   }
+}
+
+/** Rounds of the wire split: each variant captured this many times, in turn, after the measured rounds. */
+const WIRE_ROUNDS = 2;
+
+/**
+ * Each variant again, in turn, under tcpdump (separate runs: capturing costs the runner's core a little), every
+ * request split into the proxy's in and out and Synapse's own time; the requests of all rounds pooled per variant.
+ */
+async function wireSplit(
+  tcpdump: string, variants: ReadonlyArray<{ id: string; url: string }>, path: string, auth: Record<string, string>,
+  roundS: number, core: number | undefined, synapse: URL,
+): Promise<Map<string, WireTimes | string>> {
+  const lines = new Map<string, string[]>(variants.map((variant) => [variant.id, []]));
+  const dropped = new Map<string, number>();
+  try {
+    for (let round = 0; round < WIRE_ROUNDS; round += 1) {
+      for (const variant of variants) {
+        const ports = [...new Set([Number(new URL(variant.url).port), Number(synapse.port)])];
+        const capture = await capturePackets(tcpdump, ports, core, () => wrk({ url: `${variant.url}${path}`, headers: auth, connections: 1, durationS: roundS, core }));
+        lines.get(variant.id)!.push(...capture.lines);
+        dropped.set(variant.id, (dropped.get(variant.id) ?? 0) + capture.dropped);
+      }
+    }
+  } catch (error) {
+    const why = `no wire split: ${(error as Error).message.split('\n')[0]}`;
+    return new Map(variants.map((variant) => [variant.id, why]));
+  }
+  return new Map(variants.map((variant) => {
+    const lost = dropped.get(variant.id) ?? 0;
+    if (lost > 0) return [variant.id, `no wire split: tcpdump dropped ${lost} packets`];
+    return [variant.id, wireTimes(lines.get(variant.id)!, Number(new URL(variant.url).port), Number(synapse.port)) ?? 'no wire split: no request seen whole'];
+  }));
+}
+
+/** The wire split of a row, for its note. */
+function wireNote(times: WireTimes | string | undefined, isDirect: boolean): string | undefined {
+  if (times === undefined || typeof times === 'string') return times;
+  const ms = (us: number) => (us / 1000).toFixed(3);
+  const synapse = `Synapse's own ${ms(times.upstreamUs)} ms`;
+  return isDirect
+    ? `on the wire: ${synapse} (${times.requests} requests)`
+    : `on the wire: the proxy holds a request ${ms(times.onPathUs)} ms (in ${ms(times.inUs)}, out ${ms(times.outUs)}), ${synapse} (${times.requests} requests)`;
 }
