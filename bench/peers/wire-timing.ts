@@ -116,12 +116,16 @@ export async function capturePackets<T>(tcpdump: string, ports: readonly number[
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
   // tcpdump says "listening on lo" once its filter is in place; until then packets would be missed.
+  const giveUpAt = Date.now() + 5_000;
   await new Promise<void>((resolve, reject) => {
     const check = () => {
       if (err.includes('listening on')) resolve();
       else if (spawnError !== undefined) reject(spawnError);
       else if (child.exitCode !== null) reject(new Error(`tcpdump exited: ${err.trim()}`));
-      else setTimeout(check, 20);
+      else if (Date.now() > giveUpAt) {
+        child.kill('SIGKILL');
+        reject(new Error('tcpdump did not start listening within 5 s'));
+      } else setTimeout(check, 20);
     };
     check();
   });
