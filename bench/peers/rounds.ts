@@ -74,3 +74,21 @@ export function ratioVerdict(ratios: readonly number[] | undefined, bound: 'at m
   const pass = bound === 'at most' ? ratio <= limit : ratio >= limit;
   return `${pass ? 'PASS' : 'MISS'} (${shown(ratio)}× ${peer}'s, ${bound === 'at most' ? '≤' : '≥'} ${limit}×; rounds ${ratios.map(shown).join(', ')})`;
 }
+
+/**
+ * What a feature costs a request: the median of the per-round differences in CPU per request between the facade with
+ * it and without it, measured in the same rounds (so drift between rounds cancels); each round's difference shown.
+ * Undefined when either side was not measured.
+ */
+export function featurePrice(feature: string, withIt: readonly RoundRun[] | undefined, without: readonly RoundRun[] | undefined): string | undefined {
+  if (withIt === undefined || without === undefined) return undefined;
+  const differences: number[] = [];
+  withIt.forEach((run, round) => {
+    const own = run.cpuUsPerReq;
+    const other = without[round]?.cpuUsPerReq;
+    if (own !== undefined && other !== undefined) differences.push(own - other);
+  });
+  if (differences.length === 0) return undefined;
+  const tenth = (value: number) => Math.round(value * 10) / 10;
+  return `${feature} costs ${tenth(median(differences))} µs CPU a request (rounds ${differences.map(tenth).join(', ')})`;
+}

@@ -8,7 +8,7 @@ import { startNginx, type NginxPeer } from './nginx.ts';
 import { cpuUs, rssBytes } from './proc.ts';
 import { wrk, type WrkLoad, type WrkRun } from './wrk.ts';
 import type { ProfileSummary } from '../internal/cpu-profile.ts';
-import { inRounds, median, medianRow, ratioVerdict, roundRatios, type Figure } from './rounds.ts';
+import { featurePrice, inRounds, median, medianRow, ratioVerdict, roundRatios, type Figure } from './rounds.ts';
 import { capturePackets, wireTimes, type WireTimes } from './wire-timing.ts';
 
 /** One row of the table. */
@@ -199,10 +199,18 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
       const verdict = checks.map(([label, figure, bound, limit, peer]) => `${label} ${ratioVerdict(roundRatios(runs, group.runs.get(peer), figure), bound, limit, peer)}`);
       return profiled(settings, server, { ...group.rowOf(id), target, verdict: verdict.join('; ') }, { url, connections: c });
     };
+    /** A row measured without a feature, its note saying what the feature costs against the row with it. */
+    const priced = (group: Awaited<ReturnType<typeof compared>>, id: string, withFeature: string): PeerRow => {
+      const row = group.rowOf(id);
+      const price = featurePrice('the log line', group.runs.get(withFeature), group.runs.get(id));
+      return price === undefined ? row : { ...row, note: [row.note, price].filter(Boolean).join('; ') };
+    };
     const hits = await compared([
       { id: 'N1', title: 'nginx proxy_pass, 100-room page', server: nginx, url: page },
       { id: 'F1', title: 'floor: node:http answering the page Buffer', server: floorBuffer, url: page },
       { id: 'H', title: 'facade, owned list, cache hit', server: main, url: page },
+      // In the same rounds, so that the log line's price is a difference of runs seconds apart.
+      { id: 'H0', title: 'facade, cache hit, logging off (the log line\'s price)', server: quiet, url: page },
     ]);
     add(hits.rowOf('N1'));
     add(hits.rowOf('F1'));
@@ -211,13 +219,14 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
       ['req/s', 'reqPerS', 'at least', 1.5, 'N1'],
       ['p99', 'p99Us', 'at most', 2, 'F1'],
     ]));
-    add(await loaded('H0', 'facade, cache hit, logging off (the log line\'s price)', quiet, { url: page(quiet), connections: c }));
+    add(priced(hits, 'H0', 'H'));
     add(await loaded('C', 'facade, cache off, one URL (coalesced miss)', uncached, { url: page(uncached), connections: c }));
     // Throughput at 50 connections: a user record, passed through.
     const passes = await compared([
       { id: 'N2', title: 'nginx proxy_pass, user record', server: nginx, url: user },
       { id: 'F2', title: 'floor: node:http + undici Pool.request piped, user record', server: floorProxy, url: user },
       { id: 'P', title: 'facade, pass-through, user record', server: main, url: user },
+      { id: 'P0', title: 'facade, pass-through, logging off (the log line\'s price)', server: quiet, url: user },
     ]);
     add(passes.rowOf('N2'));
     add(passes.rowOf('F2'));
@@ -225,7 +234,7 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
       ['CPU', 'cpuUsPerReq', 'at most', 1.5, 'F2'],
       ['p99', 'p99Us', 'at most', 2, 'F2'],
     ]));
-    add(await loaded('P0', 'facade, pass-through, logging off', quiet, { url: user(quiet), connections: c }));
+    add(priced(passes, 'P0', 'P'));
     const block = `${writer.url}/_synapse/admin/v1/rooms/${encodeURIComponent(upstream.roomId)}/block`;
     add(await loaded('W', 'facade, mutation: PUT block (audit row, invalidation)', writer, { url: block, method: 'PUT', body: '{"block":false}', headers: { 'content-type': 'application/json' }, connections: 10 }));
 

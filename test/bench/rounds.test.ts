@@ -1,6 +1,6 @@
 // The bench judges a target on the median of per-round ratios (issue 13): drift between rounds must not decide it.
 import { describe, expect, it } from 'vitest';
-import { inRounds, median, medianRow, ratioVerdict, roundRatios } from '../../bench/peers/rounds.ts';
+import { featurePrice, inRounds, median, medianRow, ratioVerdict, roundRatios } from '../../bench/peers/rounds.ts';
 
 describe('issue 13: rows a target compares are measured in alternated rounds', () => {
   it('measures every variant once per round, in turn', async () => {
@@ -42,5 +42,16 @@ describe('issue 13: rows a target compares are measured in alternated rounds', (
 
   it('a ratio just over its bound is a miss, however it rounds for display', () => {
     expect(ratioVerdict([1.004], 'at most', 1, 'N1')).toBe("MISS (1× N1's, ≤ 1×; rounds 1)");
+  });
+
+  it("a feature's price is the median of the per-round CPU differences with and without it, measured in the same rounds", () => {
+    // Round 2 ran on a slower machine: both took 10 µs more there, and the difference stays 4.
+    const withIt = [{ cpuUsPerReq: 24 }, { cpuUsPerReq: 34 }, { cpuUsPerReq: 23 }];
+    const without = [{ cpuUsPerReq: 20 }, { cpuUsPerReq: 30 }, { cpuUsPerReq: 21 }];
+    expect(featurePrice('the log line', withIt, without)).toBe('the log line costs 4 µs CPU a request (rounds 4, 4, 2)');
+    // A feature whose rounds say it saves CPU is shown as it measured, not hidden.
+    expect(featurePrice('the log line', without, withIt)).toBe('the log line costs -4 µs CPU a request (rounds -4, -4, -2)');
+    expect(featurePrice('the log line', withIt, undefined)).toBeUndefined();
+    expect(featurePrice('the log line', [{}], [{ cpuUsPerReq: 1 }])).toBeUndefined();
   });
 });
