@@ -50,16 +50,21 @@ export function medianRow(runs: readonly RoundRun[]): RoundRun {
   return row;
 }
 
-/** `figure` in each round of `runs` divided by the same round's figure in `peer`; undefined when there is no peer. */
-export function roundRatios(runs: readonly RoundRun[] | undefined, peer: readonly RoundRun[] | undefined, figure: Figure): number[] | undefined {
-  if (runs === undefined || peer === undefined) return undefined;
-  const ratios: number[] = [];
+/** `figure` in each round of `runs` beside the same round's figure in `peer`; rounds missing it on either side left out. */
+function roundPairs(runs: readonly RoundRun[], peer: readonly RoundRun[], figure: Figure): Array<[own: number, theirs: number]> {
+  const pairs: Array<[number, number]> = [];
   runs.forEach((run, round) => {
     const own = run[figure];
     const theirs = peer[round]?.[figure];
-    if (own !== undefined && theirs !== undefined && theirs > 0) ratios.push(own / theirs);
+    if (own !== undefined && theirs !== undefined) pairs.push([own, theirs]);
   });
-  return ratios;
+  return pairs;
+}
+
+/** `figure` in each round of `runs` divided by the same round's figure in `peer`; undefined when there is no peer. */
+export function roundRatios(runs: readonly RoundRun[] | undefined, peer: readonly RoundRun[] | undefined, figure: Figure): number[] | undefined {
+  if (runs === undefined || peer === undefined) return undefined;
+  return roundPairs(runs, peer, figure).filter(([, theirs]) => theirs > 0).map(([own, theirs]) => own / theirs);
 }
 
 const shown = (ratio: number) => Math.round(ratio * 100) / 100;
@@ -82,12 +87,7 @@ export function ratioVerdict(ratios: readonly number[] | undefined, bound: 'at m
  */
 export function featurePrice(feature: string, withIt: readonly RoundRun[] | undefined, without: readonly RoundRun[] | undefined): string | undefined {
   if (withIt === undefined || without === undefined) return undefined;
-  const differences: number[] = [];
-  withIt.forEach((run, round) => {
-    const own = run.cpuUsPerReq;
-    const other = without[round]?.cpuUsPerReq;
-    if (own !== undefined && other !== undefined) differences.push(own - other);
-  });
+  const differences = roundPairs(withIt, without, 'cpuUsPerReq').map(([own, other]) => own - other);
   if (differences.length === 0) return undefined;
   const tenth = (value: number) => Math.round(value * 10) / 10;
   return `${feature} costs ${tenth(median(differences))} µs CPU a request (rounds ${differences.map(tenth).join(', ')})`;
