@@ -9,8 +9,14 @@ try {
   const facade = await startFacade(config, { logger });
   logger.info({ url: facade.url, synapseUrl: config.synapseUrl }, 'synapse-admin-facade listening');
   let stopping = false;
+  // A second signal (an operator's second Ctrl-C, or a supervisor's second SIGTERM) ends the drain now: what is
+  // still running is cut, as when SHUTDOWN_TIMEOUT_MS has passed, and the store and the pool still close properly.
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'stopping now: cutting the requests still in flight');
+      facade.cutNow();
+      return;
+    }
     stopping = true;
     logger.info({ signal, shutdown_timeout_ms: config.shutdownTimeoutMs }, 'stopping: no new connections, finishing requests in flight');
     facade.close().then(

@@ -49,6 +49,11 @@ export interface RunningFacade {
    * requests had to be cut (0 when everything finished).
    */
   close(): Promise<number>;
+  /**
+   * Ends the drain of a stop under way now (an operator's second signal): what is still running is cut, as when
+   * SHUTDOWN_TIMEOUT_MS has passed, and the rest of the stop (background work, pool, store) runs as usual.
+   */
+  cutNow(): void;
 }
 
 /** Options for startFacade. */
@@ -65,10 +70,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
 const STORE_OPEN_WAIT_MS = 2_000;
 
 /**
- * Stops accepting, drains requests in flight (and those waiting on their connection) within the bound,
- * stops the background work, then closes the pool and the store.
+ * Stops accepting, drains requests in flight (and those waiting on their connection) within the bound, or until
+ * `cutNow` is aborted, stops the background work, then closes the pool and the store.
  */
-async function stopGracefully(server: Server, flow: FlowControl, context: FacadeContext, background: readonly BackgroundTask[]): Promise<number> {
+async function stopGracefully(
+  server: Server,
+  flow: FlowControl,
+  context: FacadeContext,
+  background: readonly BackgroundTask[],
+  cutNow: AbortSignal,
+): Promise<number> {
   // The stop waits on unreferenced timers (the drain's pauses below, the background loops' own): once the last
   // connection has closed, nothing else may hold the event loop, and Node would end the process with code 0 in the
   // middle of the stop, without the stopped line and with the store and the pool never closed. This referenced
@@ -79,7 +90,7 @@ async function stopGracefully(server: Server, flow: FlowControl, context: Facade
     const deadline = Date.now() + context.config.shutdownTimeoutMs;
     const pending = async () => ((await context.metrics.inFlight.get()).values[0]?.value ?? 0) + flow.queued;
     // Keep-alive connections that finish their request are closed as they go idle.
-    while ((await pending()) > 0 && Date.now() < deadline) {
+    while ((await pending()) > 0 && Date.now() < deadline && !cutNow.aborted) {
       server.closeIdleConnections();
       await sleep(25);
     }
@@ -274,12 +285,14 @@ export async function startFacade(
   const { port } = server.address() as AddressInfo;
   context.config = { ...config, port };
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const cut = new AbortController();
   return {
     url: `http://${host}:${port}`,
     config: context.config,
     context,
     jobs: background.jobs,
     index: background.index,
-    close: () => stopGracefully(server, flow, context, [...background.tasks, handback]),
+    close: () => stopGracefully(server, flow, context, [...background.tasks, handback], cut.signal),
+    cutNow: () => cut.abort(),
   };
 }

@@ -5,8 +5,10 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replyJson, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
+import { SQLITE_FILE } from '../../src/store/sqlite.ts';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 let upstream: FakeUpstream;
@@ -138,5 +140,67 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(await exited, stderr()).toBe(0);
     expect(await slow).toBe('cut');
     expect(logs.some((line) => line.includes('"cut_requests":1'))).toBe(true);
+  });
+});
+
+describe('a second signal during the stop', () => {
+  it('a second SIGTERM or SIGINT cuts what is still running at once and the stop still ends cleanly (it was ignored, and the drain waited out SHUTDOWN_TIMEOUT_MS)', async () => {
+    // Synapse takes 10 s over this GET; the drain may wait 30 s for it.
+    const slowUpstream = await startFakeUpstream(async (_seen, response) => {
+      await sleep(10_000);
+      if (!response.destroyed) replyJson(response, 200, { versions: ['v1.11'] });
+    });
+    try {
+      const { child, url, logs, stderr } = await startMain({ SYNAPSE_URL: slowUpstream.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '30000' });
+      const slow = fetch(`${url}/_matrix/client/versions`).then((answer) => answer.status, () => 'cut');
+      await sleep(150);
+      const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+      child.kill('SIGTERM');
+      await sleep(300);
+      // The first signal drains: the request is still running and so is the process.
+      expect(child.exitCode, stderr()).toBe(null);
+      const secondAt = Date.now();
+      child.kill('SIGINT');
+      expect(await exited, stderr()).toBe(0);
+      expect(Date.now() - secondAt).toBeLessThan(3_000);
+      expect(await slow).toBe('cut');
+      expect(logs.some((line) => line.includes('"signal":"SIGINT"') && line.includes('cutting the requests still in flight')), logs.join('\n')).toBe(true);
+      expect(logs.some((line) => line.includes('"cut_requests":1')), logs.slice(-3).join('\n')).toBe(true);
+    } finally {
+      await slowUpstream.close();
+    }
+  });
+
+  it('a mutation Synapse is working on when the stop is cut short still gets its audit row, with Synapse\'s status', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'facade-shutdown-store-'));
+    try {
+      const { child, url, logs, stderr } = await startMain({
+        SYNAPSE_URL: upstream.url,
+        PORT: '0',
+        VERIFY_ADMINS: 'false',
+        SHUTDOWN_TIMEOUT_MS: '30000',
+        DATA_DIR: dataDir,
+      });
+      // The upstream answers after 700 ms; the client's connection is cut long before.
+      const deleted = fetch(`${url}/_synapse/admin/v1/rooms/!b:hs`, { method: 'DELETE', body: '{}', headers: { authorization: 'Bearer t' } })
+        .then((answer) => answer.status, () => 'cut');
+      await sleep(150);
+      const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+      child.kill('SIGTERM');
+      await sleep(100);
+      child.kill('SIGTERM');
+      expect(await exited, stderr()).toBe(0);
+      expect(await deleted).toBe('cut');
+      expect(logs.some((line) => line.includes('"cut_requests":1')), logs.slice(-3).join('\n')).toBe(true);
+      const db = new DatabaseSync(join(dataDir, SQLITE_FILE), { readOnly: true });
+      try {
+        const rows = db.prepare('SELECT method, room_id, status FROM audit').all();
+        expect(rows).toEqual([{ method: 'DELETE', room_id: '!b:hs', status: 200 }]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
