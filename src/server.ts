@@ -18,6 +18,7 @@ import { SharedGets } from './protection/shared-get.ts';
 import { WriteTracker } from './protection/freshness.ts';
 import { DeleteProgress } from './protection/delete-progress.ts';
 import { LogBudget } from './internal/log-budget.ts';
+import { PendingWork } from './internal/pending-work.ts';
 import { flowControlled, type FlowControl } from './protection/connection-flow.ts';
 import { answerClientError, hostHeaderProblem, rejectRequest, requestTargetProblem, requestTargetRefusal } from './http-layer-rejections.ts';
 import { synapseListener } from './synapse-listener.ts';
@@ -98,6 +99,8 @@ async function stopGracefully(
     server.closeAllConnections();
     await closed;
     await Promise.all(background.map((task) => task.stop()));
+    // Mutations Synapse is still working on were never aborted: their rows are written before the store closes.
+    await context.audits.settled();
     await context.upstream.close();
     await context.replicas.close();
     await context.store.close();
@@ -259,6 +262,7 @@ export async function startFacade(
     schemaMismatches: new Map(),
     mismatchLog: new LogBudget(),
     inFlightMutations: new Map(),
+    audits: new PendingWork(),
     sharedGets: new SharedGets<UpstreamAnswer>(),
     replicas,
     freshness: new WriteTracker({ cache, gate, settleMs: config.cacheSettleMs, publish: (change) => replicas.publish(change) }),

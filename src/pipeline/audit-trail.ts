@@ -11,9 +11,13 @@ export function auditActor(userId: string | undefined, token: string | undefined
 
 /**
  * Appends one audit row. A store that fails (or is unavailable) costs the row, not the request: the store's
- * own hook has logged and counted the failure, and the caller answers as it would have.
+ * own hook has logged and counted the failure, and the caller answers as it would have. A stop waits for it.
  */
-export async function writeAudit(context: FacadeContext, entry: AuditEntryInput): Promise<void> {
+export function writeAudit(context: FacadeContext, entry: AuditEntryInput): Promise<void> {
+  return context.audits.track(appendAudit(context, entry));
+}
+
+async function appendAudit(context: FacadeContext, entry: AuditEntryInput): Promise<void> {
   try {
     await context.store.appendAudit(entry);
     context.metrics.auditRows.inc({ kind: entry.kind });

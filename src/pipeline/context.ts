@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { LogBudget } from '../internal/log-budget.ts';
+import type { PendingWork } from '../internal/pending-work.ts';
 import type { FacadeMetrics } from '../observability/metrics.ts';
 import type { Upstream } from '../upstream/client.ts';
 import type { AdminGate } from '../protection/admin-gate.ts';
@@ -41,6 +42,11 @@ export interface FacadeContext {
   mismatchLog: LogBudget;
   /** Mutations in flight by coalescing key: identical concurrent calls share one upstream request. */
   inFlightMutations: Map<string, Promise<UpstreamAnswer>>;
+  /**
+   * Audited work whose row is not written yet: a mutation from its sending until its row is in the store, and
+   * every row being written. A stop waits for it before it closes the store, even when it cut the clients.
+   */
+  audits: PendingWork;
   /** Synapse's server_name once known (config or whoami). */
   serverName?: string;
   /** The verified-admin gate; absent when VERIFY_ADMINS is false. */

@@ -30,9 +30,14 @@ export interface Mutation {
 
 /**
  * Sends a mutation at most once. Identical concurrent calls of a coalescing route (same caller, target
- * and body bytes) share one upstream call and its answer. One audit line per caller.
+ * and body bytes) share one upstream call and its answer. One audit line per caller. A stop waits for it until its
+ * row is written, even when the client was cut.
  */
-export async function sendMutation(context: FacadeContext, mutation: Mutation): Promise<UpstreamAnswer> {
+export function sendMutation(context: FacadeContext, mutation: Mutation): Promise<UpstreamAnswer> {
+  return context.audits.track(sendAndRecord(context, mutation));
+}
+
+async function sendAndRecord(context: FacadeContext, mutation: Mutation): Promise<UpstreamAnswer> {
   const { route, request, caller } = mutation;
   const startedAt = Date.now();
   if (request.answer) {

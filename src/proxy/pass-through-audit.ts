@@ -132,7 +132,11 @@ function loginAudit(context: FacadeContext, base: RowBase): PassThroughAudit {
         return answer;
       }
       const tap = boundedTap(LOGIN_READ_LIMIT_BYTES);
-      tap.stream.once('close', () => void write(status, loggedInUserOf(tap.kept(), !tap.overflowed()) ?? attempt().user));
+      // Tracked from now, so a stop that comes before the answer has gone through still waits for this row.
+      const written = new Promise<void>((resolve) => {
+        tap.stream.once('close', () => resolve(write(status, loggedInUserOf(tap.kept(), !tap.overflowed()) ?? attempt().user)));
+      });
+      void context.audits.track(written);
       pipeline(answer, tap.stream, () => {});
       return tap.stream;
     },

@@ -59,24 +59,28 @@ export async function passThrough(
     if (!incoming.complete) controller.abort(uploadAborted());
   });
   write?.sent();
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await context.upstream.request({
-      method,
-      path: incoming.url ?? '/',
-      headers: upstreamRequestHeaders(incoming, context.config),
-      body: audit ? audit.requestBody(body) : body,
-      signal: controller.signal,
-    });
-  } catch (error) {
-    await audit?.failed(error);
-    throw error;
-  }
-  noteUpstreamStatus(incoming, response.statusCode);
-  // Synapse has processed a write once its headers arrive: what it changed is dropped before the client hears.
-  await write?.end(response.statusCode);
-  forgetRefusedToken(context, response.statusCode, tokenOf);
-  const answer = audit ? await audit.answered(response.statusCode, response.body) : response.body;
+  const exchange = async (): Promise<{ response: Dispatcher.ResponseData; answer: Readable }> => {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await context.upstream.request({
+        method,
+        path: incoming.url ?? '/',
+        headers: upstreamRequestHeaders(incoming, context.config),
+        body: audit ? audit.requestBody(body) : body,
+        signal: controller.signal,
+      });
+    } catch (error) {
+      await audit?.failed(error);
+      throw error;
+    }
+    noteUpstreamStatus(incoming, response.statusCode);
+    // Synapse has processed a write once its headers arrive: what it changed is dropped before the client hears.
+    await write?.end(response.statusCode);
+    forgetRefusedToken(context, response.statusCode, tokenOf);
+    return { response, answer: audit ? await audit.answered(response.statusCode, response.body) : response.body };
+  };
+  // An audited request holds a stop up until its row is written, even once the client was cut.
+  const { response, answer } = await (audit ? context.audits.track(exchange()) : exchange());
   if (outgoing.destroyed) {
     answer.on('error', () => {});
     answer.resume();
