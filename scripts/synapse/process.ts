@@ -1,4 +1,5 @@
-// Starts Synapse detached (logging to .synapse/homeserver.log), waits for /health, and stops it by pid.
+// Starts Synapse detached (logging to .synapse/homeserver.log, moved to homeserver.log.1 once over 64 MiB), waits
+// for /health, and stops it by pid.
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -6,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { configArgs } from './config.ts';
 import { synapsePaths } from './paths.ts';
 import { SynapseSetupError, tailOf } from './internal/run.ts';
+import { rotateLog } from './internal/log-rotation.ts';
 
 /** True when a process with this pid exists (signal 0 probes without touching it). */
 export function isAlive(pid: number): boolean {
@@ -36,6 +38,7 @@ export async function isHealthy(baseUrl: string): Promise<boolean> {
 
 /** Spawns `python -m synapse.app.homeserver` in its own process group, detached from this Node process. */
 export async function startSynapse(python: string): Promise<number> {
+  rotateLog(synapsePaths.log);
   const logFd = openSync(synapsePaths.log, 'a');
   try {
     const child = spawn(python, ['-m', 'synapse.app.homeserver', ...configArgs], {
