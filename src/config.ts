@@ -86,6 +86,12 @@ export const configSchema = z.object({
     .regex(/^postgres(?:ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   /**
+   * DATABASE_QUERY_TIMEOUT_MS: with DATABASE_URL, how long one statement may wait for PostgreSQL's answer before it
+   * fails as unavailable (the audit row of a mutation is then lost and counted, the mutation still answered).
+   * Default 10000.
+   */
+  databaseQueryTimeoutMs: positiveMs.default(10_000),
+  /**
    * REPLICA_ID: this facade's name among replicas, in job leases, the index status and the logs. Letters,
    * digits, `.`, `_`, `-`; at most 64. Default: `<hostname>-<pid>`.
    */
@@ -170,6 +176,7 @@ const envNames: Record<keyof Config, string> = {
   metricsToken: 'METRICS_TOKEN',
   dataDir: 'DATA_DIR',
   databaseUrl: 'DATABASE_URL',
+  databaseQueryTimeoutMs: 'DATABASE_QUERY_TIMEOUT_MS',
   replicaId: 'REPLICA_ID',
   jobLeaseMs: 'JOB_LEASE_MS',
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',

@@ -232,6 +232,7 @@ export async function startFacade(
   const store = openStore({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
+    queryTimeoutMs: config.databaseQueryTimeoutMs,
     onError: (operation, error) => {
       metrics.storeErrors.inc({ operation });
       log.error({ operation, err: error }, 'store operation failed');

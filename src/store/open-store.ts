@@ -65,6 +65,8 @@ export interface OpenStoreOptions {
   onError: (operation: string, error: unknown) => void;
   /** Wait between attempts to open, milliseconds (default 10000). */
   retryMs?: number;
+  /** DATABASE_QUERY_TIMEOUT_MS: longest a PostgreSQL statement may wait for its answer (default QUERY_TIMEOUT_MS). */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -73,8 +75,10 @@ export interface OpenStoreOptions {
  * is reported through `onError` and rethrown (a PostgreSQL server out of reach: StoreUnavailableError again, until
  * the pool reconnects on its own).
  */
-export function openStore({ dataDir, databaseUrl, onError, retryMs = 10_000 }: OpenStoreOptions): ManagedStore {
-  const open = databaseUrl ? () => openPostgresStore(databaseUrl, { onError: (error) => onError('pool', error) }) : () => openSqliteStore(dataDir);
+export function openStore({ dataDir, databaseUrl, onError, retryMs = 10_000, queryTimeoutMs }: OpenStoreOptions): ManagedStore {
+  const open = databaseUrl
+    ? () => openPostgresStore(databaseUrl, { onError: (error) => onError('pool', error), ...(queryTimeoutMs === undefined ? {} : { queryTimeoutMs }) })
+    : () => openSqliteStore(dataDir);
   let inner: Store | undefined;
   /** The last operation reached the database (a PostgreSQL server can go away after the store opened). */
   let reachable = true;

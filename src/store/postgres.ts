@@ -12,6 +12,14 @@ const POOL_SIZE = 10;
 /** How long taking a connection may wait (connecting included) before the operation fails, milliseconds. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/**
+ * Longest one statement may wait for PostgreSQL's answer, milliseconds (DATABASE_QUERY_TIMEOUT_MS). Every statement
+ * of the store is indexed, batched or paged, so only a database that stopped answering (a host that hangs, a path
+ * that drops every packet) reaches it: without it, an admin's mutation, which Synapse had already applied, waited
+ * for its audit row for ever, and so did a stop.
+ */
+export const QUERY_TIMEOUT_MS = 10_000;
+
 /** What `pg_stat_activity` shows for the facade's connections. */
 const APPLICATION_NAME = 'synapse-admin-facade';
 
@@ -24,8 +32,8 @@ const INT8_OID = 20;
 /** Codes of a connection that failed or went away (Node's socket errors, SQLSTATE 08xxx and 57P01–57P03). */
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', '57P01', '57P02', '57P03']);
 
-/** The messages pg gives a lost or timed-out connection without a code. */
-const CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed)/;
+/** The messages pg gives a lost or timed-out connection, or a statement past the query timeout, without a code. */
+const CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|Query read timeout)/;
 
 /** An int8 as a JS number; a value beyond 2^53 fails the query rather than come back rounded. */
 function safeInteger(text: string): number {
@@ -167,19 +175,25 @@ export interface PostgresOptions {
   schemaVersion?: number;
   /** Called with each error of an idle connection (the server restarted or went away), redacted. Default: none. */
   onError?: (error: Error) => void;
+  /** Longest a statement may wait for its answer, milliseconds; past it, it fails as unavailable. Default {@link QUERY_TIMEOUT_MS}. */
+  queryTimeoutMs?: number;
 }
 
 /**
  * Connects to `url` (DATABASE_URL, which may hold a password: it never reaches an error or a log) and migrates the
  * database, one replica at a time. The store does not cache what another replica may change (filtered totals).
  */
-export async function openPostgresStore(url: string, { schemaVersion, onError = () => undefined }: PostgresOptions = {}): Promise<SqlStore> {
+export async function openPostgresStore(url: string, { schemaVersion, onError = () => undefined, queryTimeoutMs = QUERY_TIMEOUT_MS }: PostgresOptions = {}): Promise<SqlStore> {
   const redact = redactorOf(url);
   const pool = new pg.Pool({
     connectionString: url,
     max: POOL_SIZE,
     application_name: APPLICATION_NAME,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // A statement that has to wait for a new connection waits no longer for it than for its answer.
+    connectionTimeoutMillis: Math.min(CONNECT_TIMEOUT_MS, queryTimeoutMs),
+    // pg fails the statement and the pool throws its connection away (pool.query releases it with the error; a
+    // transaction's is released as lost), so a late answer can never reach the next statement.
+    query_timeout: queryTimeoutMs,
     types: typeParsers,
   });
   pool.on('error', (error) => onError(redact(error)));

@@ -11,17 +11,19 @@ import { startPostgres, stopPostgres, type PostgresStart } from '../../scripts/p
 import { createLogger } from '../../src/log.ts';
 import { openStore, type ManagedStore } from '../../src/store/open-store.ts';
 import { StoreUnavailableError } from '../../src/store/store.ts';
-import { postgresUrl } from '../support/postgres.ts';
+import { startFreezingProxy } from '../support/freezing-proxy.ts';
+import { freshDatabase, postgresUrl } from '../support/postgres.ts';
 import { auditRow } from '../support/stores.ts';
 
 /** The facade's store as src/server.ts opens it, logging each failure the same way into `lines`. */
-function managedStore(databaseUrl: string, lines: string[]): { store: ManagedStore; operations: string[] } {
+function managedStore(databaseUrl: string, lines: string[], queryTimeoutMs?: number): { store: ManagedStore; operations: string[] } {
   const log = createLogger('info', new Writable({ write: (chunk: Buffer, _encoding, done) => done(void lines.push(chunk.toString('utf8'))) }));
   const operations: string[] = [];
   const store = openStore({
     dataDir: ':memory:',
     databaseUrl,
     retryMs: 50,
+    ...(queryTimeoutMs === undefined ? {} : { queryTimeoutMs }),
     onError: (operation, error) => {
       operations.push(operation);
       log.error({ operation, err: error }, 'store operation failed');
@@ -97,6 +99,45 @@ describe.skipIf(!postgresUrl())('postgres: a server that goes away', () => {
       await store.close();
       expect(operations, url).toContain('open');
       expectNoSecret([...lines, inspect(rejection, { depth: 10 })], url);
+    }
+  }, 30_000);
+});
+
+describe.skipIf(!postgresUrl())('postgres: a server that stops answering', () => {
+  it('an operation fails as unavailable within the query timeout (it waited for ever), the store says it is unreachable, closing does not hang, and it answers again once the path is back', async () => {
+    const database = await freshDatabase();
+    const url = new URL(database.url);
+    const proxy = await startFreezingProxy(Number(url.port));
+    url.port = String(proxy.port);
+    const lines: string[] = [];
+    const { store, operations } = managedStore(url.href, lines, 300);
+    try {
+      await store.opened;
+      await store.appendAudit(auditRow(1));
+      expect(store.reachable).toBe(true);
+
+      proxy.freeze();
+      const startedAt = Date.now();
+      const silent = await rejectionOf(store.appendAudit(auditRow(2)));
+      expect(Date.now() - startedAt).toBeLessThan(2_000);
+      expect(silent).toBeInstanceOf(StoreUnavailableError);
+      expect(store.reachable).toBe(false);
+      expect(operations).toContain('appendAudit');
+      expectNoSecret([...lines, inspect(silent, { depth: 10 })], url.href);
+
+      proxy.thaw();
+      await store.appendAudit(auditRow(3));
+      expect(store.reachable).toBe(true);
+      expect((await store.listAudit({ limit: 5 })).map((entry) => entry.at)).toContain(3);
+
+      proxy.freeze();
+      const closing = Date.now();
+      await store.close();
+      expect(Date.now() - closing).toBeLessThan(2_000);
+    } finally {
+      await store.close();
+      await proxy.close();
+      await database.drop();
     }
   }, 30_000);
 });
