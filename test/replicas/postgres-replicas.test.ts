@@ -2,7 +2,7 @@
 // one replica leads a role at a time and gives it up with its connection; a replica whose connection is cut says
 // it is not listening, and listens again once it has reconnected.
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { startPostgresReplicas } from '../../src/replicas/postgres-replicas.ts';
 import type { HeardChange, Replicas } from '../../src/replicas/replicas.ts';
@@ -46,6 +46,35 @@ describe.skipIf(!postgresUrl())('replicas on PostgreSQL', () => {
     expect(performance.now() - sent).toBeLessThan(100);
     expect(b.heard[0]).toMatchObject({ from: 'a', change: { rooms: ['!x:hs'], destinations: [], revoke: { kind: 'user', userId: '@u:hs' } } });
     expect(a.heard).toEqual([]);
+  });
+
+  it('the listening connection runs one statement at a time: publishes, leads and heartbeats at once were handed to pg together, which queues them and warns (pg 8) or refuses them (pg 9)', async () => {
+    const running = new Map<pg.Client, number>();
+    let most = 0;
+    const query = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const now = (running.get(this) ?? 0) + 1;
+      running.set(this, now);
+      most = Math.max(most, now);
+      const result = (query as (...values: unknown[]) => unknown).apply(this, args);
+      const done = () => void running.set(this, running.get(this)! - 1);
+      if (result instanceof Promise) result.then(done, done);
+      else done();
+      return result;
+    } as typeof query);
+    try {
+      const a = await replica('a', { heartbeatMs: 5 });
+      await Promise.all([
+        ...Array.from({ length: 30 }, (_, i) => a.replicas.publish({ rooms: [`!r${i}:hs`], destinations: [] })),
+        a.replicas.lead('index-sweeper'),
+        a.replicas.leader('index-sweeper'),
+        new Promise((resolve) => setTimeout(resolve, 50)),
+      ]);
+      expect(a.replicas.listening).toBe(true);
+      expect(most).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('a change too large for one notification is told as "everything changed"', async () => {
