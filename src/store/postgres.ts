@@ -185,24 +185,29 @@ export interface PostgresOptions {
  */
 export async function openPostgresStore(url: string, { schemaVersion, onError = () => undefined, queryTimeoutMs = QUERY_TIMEOUT_MS }: PostgresOptions = {}): Promise<SqlStore> {
   const redact = redactorOf(url);
-  const pool = new pg.Pool({
-    connectionString: url,
+  const poolOf = (options: pg.PoolConfig) => {
+    const pool = new pg.Pool({ connectionString: url, application_name: APPLICATION_NAME, types: typeParsers, ...options });
+    pool.on('error', (error) => onError(redact(error)));
+    return pool;
+  };
+  // Migrations run on connections of their own, without the statement timeout: building an index of a large table
+  // may take longer than any statement the store runs afterwards, and a migration cut by it failed every start.
+  const setupPool = poolOf({ max: 2, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const setup = new PostgresExecutor(setupPool, redact);
+  try {
+    await migrateAlone(setupPool, setup, schemaVersion, redact);
+  } catch (error) {
+    throw redact(error);
+  } finally {
+    await setup.close().catch(() => undefined);
+  }
+  const pool = poolOf({
     max: POOL_SIZE,
-    application_name: APPLICATION_NAME,
     // A statement that has to wait for a new connection waits no longer for it than for its answer.
     connectionTimeoutMillis: Math.min(CONNECT_TIMEOUT_MS, queryTimeoutMs),
     // pg fails the statement and the pool throws its connection away (pool.query releases it with the error; a
     // transaction's is released as lost), so a late answer can never reach the next statement.
     query_timeout: queryTimeoutMs,
-    types: typeParsers,
   });
-  pool.on('error', (error) => onError(redact(error)));
-  const sql = new PostgresExecutor(pool, redact);
-  try {
-    await migrateAlone(pool, sql, schemaVersion, redact);
-    return new SqlStore('postgres', sql, DIALECT_WORDS.postgres.search, { cacheCounts: false });
-  } catch (error) {
-    await sql.close().catch(() => undefined);
-    throw redact(error);
-  }
+  return new SqlStore('postgres', new PostgresExecutor(pool, redact), DIALECT_WORDS.postgres.search, { cacheCounts: false });
 }

@@ -14,7 +14,7 @@ const database = useFreshDatabase(async () => {
 });
 
 /** Opens a store on this test's database, closed after the test. */
-async function open(options: { schemaVersion?: number } = {}): Promise<SqlStore> {
+async function open(options: { schemaVersion?: number; queryTimeoutMs?: number } = {}): Promise<SqlStore> {
   const store = await openPostgresStore(database.url, options);
   opened.push(store);
   return store;
@@ -69,6 +69,11 @@ describe.skipIf(!postgresUrl())('postgres: migrations', () => {
     expect(found).toMatchObject([{ key: '!a:hs', firstSeen: 5, item: { name: 'Zürich Meetup' } }]);
     await store.upsertIndexed('rooms', [item('!c:hs', 'Zürich again')], 6);
     expect(await store.countIndex('rooms', { q: 'zürich' })).toBe(2);
+  });
+
+  it('migrates whatever the statement timeout (DATABASE_QUERY_TIMEOUT_MS): a migration may take longer than any statement the store runs afterwards, and one cut by it failed every start', async () => {
+    await open({ queryTimeoutMs: 1 });
+    expect(await versions()).toEqual(allVersions);
   });
 
   it('refuses a database written by a newer facade instead of writing to it', async () => {
