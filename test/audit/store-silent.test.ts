@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPACE_ROOM_ID } from '../../src/mock/fixtures.ts';
 import { startMockSynapse, type MockSynapse } from '../../src/mock/server.ts';
 import { startTestFacade } from '../support/facade.ts';
-import { startFreezingProxy } from '../support/freezing-proxy.ts';
-import { freshDatabase, postgresUrl } from '../support/postgres.ts';
+import { databaseBehindRelay } from '../support/freezing-proxy.ts';
+import { postgresUrl } from '../support/postgres.ts';
 import { send, storeErrors } from './support.ts';
 
 let mock: MockSynapse;
@@ -17,11 +17,8 @@ afterAll(() => mock.close());
 
 describe.skipIf(!postgresUrl())('the PostgreSQL store stops answering', () => {
   it('a mutation is answered with Synapse\'s answer within the query timeout, its lost row counted, and the stop ends', async () => {
-    const database = await freshDatabase();
-    const url = new URL(database.url);
-    const proxy = await startFreezingProxy(Number(url.port));
-    url.port = String(proxy.port);
-    const facade = await startTestFacade(mock.url, { databaseUrl: url.href, databaseQueryTimeoutMs: 300 });
+    const { url, relay: proxy, drop } = await databaseBehindRelay();
+    const facade = await startTestFacade(mock.url, { databaseUrl: url, databaseQueryTimeoutMs: 300 });
     let stopped = false;
     try {
       await facade.context.store.opened;
@@ -45,8 +42,7 @@ describe.skipIf(!postgresUrl())('the PostgreSQL store stops answering', () => {
       expect(Date.now() - stopAt).toBeLessThan(10_000);
     } finally {
       if (!stopped) await facade.close();
-      await proxy.close();
-      await database.drop();
+      await drop();
     }
   }, 30_000);
 });

@@ -11,8 +11,8 @@ import { startPostgres, stopPostgres, type PostgresStart } from '../../scripts/p
 import { createLogger } from '../../src/log.ts';
 import { openStore, type ManagedStore } from '../../src/store/open-store.ts';
 import { StoreUnavailableError } from '../../src/store/store.ts';
-import { startFreezingProxy } from '../support/freezing-proxy.ts';
-import { freshDatabase, postgresUrl } from '../support/postgres.ts';
+import { databaseBehindRelay } from '../support/freezing-proxy.ts';
+import { postgresUrl } from '../support/postgres.ts';
 import { auditRow } from '../support/stores.ts';
 
 /** The facade's store as src/server.ts opens it, logging each failure the same way into `lines`. */
@@ -105,12 +105,9 @@ describe.skipIf(!postgresUrl())('postgres: a server that goes away', () => {
 
 describe.skipIf(!postgresUrl())('postgres: a server that stops answering', () => {
   it('an operation fails as unavailable within the query timeout (it waited for ever), the store says it is unreachable, closing does not hang, and it answers again once the path is back', async () => {
-    const database = await freshDatabase();
-    const url = new URL(database.url);
-    const proxy = await startFreezingProxy(Number(url.port));
-    url.port = String(proxy.port);
+    const { url, relay: proxy, drop } = await databaseBehindRelay();
     const lines: string[] = [];
-    const { store, operations } = managedStore(url.href, lines, 300);
+    const { store, operations } = managedStore(url, lines, 300);
     try {
       await store.opened;
       await store.appendAudit(auditRow(1));
@@ -123,7 +120,7 @@ describe.skipIf(!postgresUrl())('postgres: a server that stops answering', () =>
       expect(silent).toBeInstanceOf(StoreUnavailableError);
       expect(store.reachable).toBe(false);
       expect(operations).toContain('appendAudit');
-      expectNoSecret([...lines, inspect(silent, { depth: 10 })], url.href);
+      expectNoSecret([...lines, inspect(silent, { depth: 10 })], url);
 
       proxy.thaw();
       await store.appendAudit(auditRow(3));
@@ -136,8 +133,7 @@ describe.skipIf(!postgresUrl())('postgres: a server that stops answering', () =>
       expect(Date.now() - closing).toBeLessThan(2_000);
     } finally {
       await store.close();
-      await proxy.close();
-      await database.drop();
+      await drop();
     }
   }, 30_000);
 });

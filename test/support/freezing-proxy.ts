@@ -2,6 +2,7 @@
 // or a network path that drops every packet: connections stay open, bytes no longer pass either way.
 import { connect, createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { freshDatabase } from './postgres.ts';
 
 /** A running relay. */
 export interface FreezingProxy {
@@ -42,5 +43,24 @@ export async function startFreezingProxy(targetPort: number): Promise<FreezingPr
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * A fresh database of the run's PostgreSQL reached through a relay that can freeze:
+ * `url` goes through the relay; `drop` closes the relay and drops the database.
+ */
+export async function databaseBehindRelay(): Promise<{ url: string; relay: FreezingProxy; drop(): Promise<void> }> {
+  const database = await freshDatabase();
+  const url = new URL(database.url);
+  const relay = await startFreezingProxy(Number(url.port));
+  url.port = String(relay.port);
+  return {
+    url: url.href,
+    relay,
+    drop: async () => {
+      await relay.close();
+      await database.drop();
+    },
   };
 }
