@@ -72,14 +72,15 @@ const STORE_OPEN_WAIT_MS = 2_000;
 
 /**
  * Stops accepting, drains requests in flight (and those waiting on their connection) within the bound, or until
- * `cutNow` is aborted, stops the background work, then closes the pool and the store.
+ * `cutShort` is aborted (RunningFacade.cutNow), stops the background work, waits for the audit rows still being
+ * written, then closes the pool and the store.
  */
 async function stopGracefully(
   server: Server,
   flow: FlowControl,
   context: FacadeContext,
   background: readonly BackgroundTask[],
-  cutNow: AbortSignal,
+  cutShort: AbortSignal,
 ): Promise<number> {
   // The stop waits on unreferenced timers (the drain's pauses below, the background loops' own): once the last
   // connection has closed, nothing else may hold the event loop, and Node would end the process with code 0 in the
@@ -91,7 +92,7 @@ async function stopGracefully(
     const deadline = Date.now() + context.config.shutdownTimeoutMs;
     const pending = async () => ((await context.metrics.inFlight.get()).values[0]?.value ?? 0) + flow.queued;
     // Keep-alive connections that finish their request are closed as they go idle.
-    while ((await pending()) > 0 && Date.now() < deadline && !cutNow.aborted) {
+    while ((await pending()) > 0 && Date.now() < deadline && !cutShort.aborted) {
       server.closeIdleConnections();
       await sleep(25);
     }

@@ -199,10 +199,10 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
       const verdict = checks.map(([label, figure, bound, limit, peer]) => `${label} ${ratioVerdict(roundRatios(runs, group.runs.get(peer), figure), bound, limit, peer)}`);
       return profiled(settings, server, { ...group.rowOf(id), target, verdict: verdict.join('; ') }, { url, connections: c });
     };
-    /** A row measured without a feature, its note saying what the feature costs against the row with it. */
-    const priced = (group: Awaited<ReturnType<typeof compared>>, id: string, withFeature: string): PeerRow => {
+    /** A row measured without `feature`, its note saying what the feature costs against the row with it. */
+    const priced = (group: Awaited<ReturnType<typeof compared>>, id: string, withFeature: string, feature: string): PeerRow => {
       const row = group.rowOf(id);
-      const price = featurePrice('the log line', group.runs.get(withFeature), group.runs.get(id));
+      const price = featurePrice(feature, group.runs.get(withFeature), group.runs.get(id));
       return price === undefined ? row : { ...row, note: [row.note, price].filter(Boolean).join('; ') };
     };
     const hits = await compared([
@@ -219,7 +219,7 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
       ['req/s', 'reqPerS', 'at least', 1.5, 'N1'],
       ['p99', 'p99Us', 'at most', 2, 'F1'],
     ]));
-    add(priced(hits, 'H0', 'H'));
+    add(priced(hits, 'H0', 'H', 'the log line'));
     add(await loaded('C', 'facade, cache off, one URL (coalesced miss)', uncached, { url: page(uncached), connections: c }));
     // Throughput at 50 connections: a user record, passed through.
     const passes = await compared([
@@ -234,7 +234,7 @@ export async function sideBySide(settings: PeerSettings): Promise<PeerRow[]> {
       ['CPU', 'cpuUsPerReq', 'at most', 1.5, 'F2'],
       ['p99', 'p99Us', 'at most', 2, 'F2'],
     ]));
-    add(priced(passes, 'P0', 'P'));
+    add(priced(passes, 'P0', 'P', 'the log line'));
     const block = `${writer.url}/_synapse/admin/v1/rooms/${encodeURIComponent(upstream.roomId)}/block`;
     add(await loaded('W', 'facade, mutation: PUT block (audit row, invalidation)', writer, { url: block, method: 'PUT', body: '{"block":false}', headers: { 'content-type': 'application/json' }, connections: 10 }));
 

@@ -51,9 +51,9 @@ const lastStatement = new WeakMap<pg.Client, Promise<unknown>>();
  * within `ms` of the asking. Publishes, leads and heartbeats come at any time: handed to pg together, they ran
  * queued by pg 8, which warns that pg 9 will refuse them.
  */
-function inTurn<T>(connection: pg.Client, ms: number, statement: (connection: pg.Client) => Promise<T>): Promise<T> {
+function inTurn<T>(connection: pg.Client, ms: number, statement: () => Promise<T>): Promise<T> {
   const before = lastStatement.get(connection) ?? Promise.resolve();
-  const mine = before.then(() => statement(connection));
+  const mine = before.then(statement);
   lastStatement.set(connection, mine.catch(() => undefined));
   return within(ms, mine);
 }
@@ -134,14 +134,14 @@ export function startPostgresReplicas(options: PostgresReplicasOptions): Replica
     try {
       client = connection;
       await within(deadAfterMs, connection.connect());
-      await inTurn(connection, deadAfterMs, (listener) => listener.query(`LISTEN ${CHANGES_CHANNEL}`));
+      await inTurn(connection, deadAfterMs, () => connection.query(`LISTEN ${CHANGES_CHANNEL}`));
     } catch (error) {
       lost(connection, error);
       return;
     }
     backoff = reconnectMs;
     heartbeat = setInterval(() => {
-      inTurn(connection, deadAfterMs, (listener) => listener.query('SELECT 1')).catch((error: unknown) => lost(connection, error));
+      inTurn(connection, deadAfterMs, () => connection.query('SELECT 1')).catch((error: unknown) => lost(connection, error));
     }, heartbeatMs).unref();
     setListening(true);
   };
@@ -166,7 +166,7 @@ export function startPostgresReplicas(options: PostgresReplicasOptions): Replica
         return;
       }
       try {
-        await inTurn(connection, deadAfterMs, (listener) => listener.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]));
+        await inTurn(connection, deadAfterMs, () => connection.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]));
         options.onSent?.();
       } catch (error) {
         options.onPublishFailed?.();
@@ -181,8 +181,8 @@ export function startPostgresReplicas(options: PostgresReplicasOptions): Replica
       if (!connection || !listening) return false;
       if (held.has(role)) return true;
       try {
-        const { rows } = await inTurn(connection, deadAfterMs, (listener) =>
-          listener.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [lockKey(role)]),
+        const { rows } = await inTurn(connection, deadAfterMs, () =>
+          connection.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [lockKey(role)]),
         );
         if (rows[0]?.locked !== true || client !== connection) return false;
         held.add(role);
@@ -197,8 +197,8 @@ export function startPostgresReplicas(options: PostgresReplicasOptions): Replica
       const connection = client;
       if (!connection) return undefined;
       try {
-        const { rows } = await inTurn(connection, deadAfterMs, (listener) =>
-          listener.query<{ name: string }>(
+        const { rows } = await inTurn(connection, deadAfterMs, () =>
+          connection.query<{ name: string }>(
             'SELECT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid ' +
               "WHERE l.locktype = 'advisory' AND l.granted AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0) LIMIT 1",
             [lockKey(role)],
