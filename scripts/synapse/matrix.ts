@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runningBehaviour } from '../../test/e2e/support/versions.ts';
+import type { FileResult } from '../ci/totals.ts';
 import {
   didNotRun, differenceRows, matrixTotals, outcomeRows, selectMatrixRuns, type RunOutcome,
 } from './internal/matrix-report.ts';
@@ -30,11 +31,15 @@ function runNode(run: SynapseRun, args: string[]): Promise<number> {
   });
 }
 
-/** vitest's counts from its JSON report, if it wrote one. */
-function readCounts(file: string): Pick<RunOutcome, 'passed' | 'failed' | 'total'> {
-  if (!existsSync(file)) return {};
-  const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numTotalTests: number };
-  return { passed: report.numPassedTests, failed: report.numFailedTests, total: report.numTotalTests };
+/** vitest's counts from its JSON report, if it wrote one, and its failed files, each test named with the run's label. */
+function readCounts(file: string, label: string): Pick<RunOutcome, 'passed' | 'failed' | 'total'> & { failedFiles: FileResult[] } {
+  if (!existsSync(file)) return { failedFiles: [] };
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numTotalTests: number; testResults?: FileResult[] };
+  const failedFiles = (report.testResults ?? []).filter((result) => result.status === 'failed').map((result) => ({
+    ...result,
+    assertionResults: result.assertionResults?.map((test) => ({ ...test, fullName: `[Synapse ${label}] ${test.fullName}` })),
+  }));
+  return { passed: report.numPassedTests, failed: report.numFailedTests, total: report.numTotalTests, failedFiles };
 }
 
 /** Lines in the run's comparison log (test/e2e/support/compare.ts writes one per comparison). */
@@ -44,7 +49,7 @@ function countComparisons(run: SynapseRun): number {
 }
 
 /** The suite against one Synapse, which is stopped afterwards whatever happened. */
-async function runSuite(run: SynapseRun, reports: string): Promise<RunOutcome> {
+async function runSuite(run: SynapseRun, reports: string): Promise<RunOutcome & { failedFiles: FileResult[] }> {
   const label = runLabel(run);
   const report = join(reports, `${label.replace('/', '-')}.json`);
   console.error(`\ne2e matrix: Synapse ${label}`);
@@ -55,7 +60,7 @@ async function runSuite(run: SynapseRun, reports: string): Promise<RunOutcome> {
     vitest, 'run', '--config', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`,
   ]);
   await runNode(run, ['scripts/synapse/down.ts']);
-  const outcome: RunOutcome = { run, ...readCounts(report), comparisons: countComparisons(run), seconds: (performance.now() - startedAt) / 1000, exitCode };
+  const outcome = { run, ...readCounts(report, label), comparisons: countComparisons(run), seconds: (performance.now() - startedAt) / 1000, exitCode };
   console.error(`e2e matrix: Synapse ${label} ${didNotRun(outcome) ? 'could not run the suite' : `${outcome.passed} passed, ${outcome.failed} failed`} in ${outcome.seconds.toFixed(0)} s`);
   return outcome;
 }
@@ -65,7 +70,7 @@ if (import.meta.main) {
   const runs = selectMatrixRuns(values.only);
   const reports = await mkdtemp(join(tmpdir(), 'e2e-matrix-'));
   const startedAt = performance.now();
-  const outcomes: RunOutcome[] = [];
+  const outcomes: Array<RunOutcome & { failedFiles: FileResult[] }> = [];
   for (const run of runs) outcomes.push(await runSuite(run, reports));
   await rm(reports, { recursive: true, force: true });
   const totals = matrixTotals(outcomes);
@@ -74,7 +79,10 @@ if (import.meta.main) {
   console.log(differenceRows(runs, (version, database) => ({ ...runningBehaviour({ version, database }) })).join('\n'));
   console.log(`\ne2e matrix: ${outcomes.length} runs in ${seconds.toFixed(0)} s`);
   if (values.summary !== undefined) {
-    await writeFile(values.summary, `${JSON.stringify({ ...totals, seconds, runs: outcomes.map((outcome) => ({ ...outcome, run: runLabel(outcome.run) })) }, null, 2)}\n`);
+    // testResults: the failed files of every run, so that .ci/run names the failed tests as for its other steps.
+    const runsSummary = outcomes.map(({ failedFiles: _failedFiles, ...outcome }) => ({ ...outcome, run: runLabel(outcome.run) }));
+    const testResults = outcomes.flatMap((outcome) => outcome.failedFiles);
+    await writeFile(values.summary, `${JSON.stringify({ ...totals, seconds, runs: runsSummary, testResults }, null, 2)}\n`);
   }
   for (const outcome of outcomes.filter(didNotRun)) console.error(`e2e matrix: Synapse ${runLabel(outcome.run)} could not start or ran no test: see above`);
   console.log(`${totals.numPassedTests} passed, ${totals.numFailedTests} failed`);
