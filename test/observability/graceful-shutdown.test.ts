@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replyJson, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
+import { replyJson, startFakeUpstream, type FakeUpstream, type SeenRequest } from '../support/fake-upstream.ts';
 import { SQLITE_FILE } from '../../src/store/sqlite.ts';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -28,6 +28,21 @@ afterAll(() => {
   rmSync(stderrDir, { recursive: true, force: true });
   return upstream.close();
 });
+
+/**
+ * Resolves once `fake` has received `count` requests that `wanted` picks, counted from its `from`th request:
+ * those requests are then in flight through the facade. A fixed sleep before the signal raced a loaded machine (the
+ * request not yet at the facade when the stop began), which stop 29's CI may have met.
+ */
+async function untilUpstreamHas(fake: FakeUpstream, wanted: (request: SeenRequest) => boolean, { from = 0, count = 1 } = {}): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (fake.requests.slice(from).filter(wanted).length < count) {
+    if (Date.now() > deadline) throw new Error(`the upstream did not get ${count} such requests in 10 s`);
+    await sleep(10);
+  }
+}
+
+const isVersions = (request: SeenRequest) => request.url === '/_matrix/client/versions';
 
 /** The tail of what a child wrote to stderr (its stack trace when it crashed), for a failure's message. */
 function stderrTail(path: string): string {
@@ -73,30 +88,40 @@ describe('graceful shutdown on SIGTERM', () => {
   it('finishes every request in flight, refuses new connections, exits 0', async () => {
     const { child, url, logs, stderr } = await startMain({ SYNAPSE_URL: upstream.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '5000' });
     const auth = { authorization: 'Bearer t' };
+    const from = upstream.requests.length;
     const inFlight = [
       fetch(`${url}/_matrix/client/versions`),
       fetch(`${url}/_synapse/admin/v1/rooms/!a:hs/members`, { headers: auth }),
       fetch(`${url}/_synapse/admin/v1/rooms/!b:hs`, { method: 'DELETE', body: '{}', headers: auth }),
       ...Array.from({ length: 5 }, (_unused, index) => fetch(`${url}/_synapse/admin/v1/rooms/!c${index}:hs/members`, { headers: auth })),
     ];
-    await sleep(200);
+    await untilUpstreamHas(upstream, (request) => isVersions(request) || request.url.startsWith('/_synapse/admin/v1/rooms/!'), { from, count: inFlight.length });
     // 'close', not 'exit': only then has the last of the child's stdout been read (Node emits 'exit' possibly before).
     const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+    let allAnswered = false;
+    const answering = Promise.all(inFlight).then((answers) => {
+      allAnswered = true;
+      return answers;
+    });
     child.kill('SIGTERM');
-    await sleep(100);
+    // Tries to connect until refused: the signal reaches the child after a moment that a loaded machine stretches.
     const { hostname, port } = new URL(url);
-    const refused = await new Promise<boolean>((done) => {
+    const connects = () => new Promise<boolean>((done) => {
       const socket = connect(Number(port), hostname);
       socket.once('connect', () => {
         socket.destroy();
-        done(false);
+        done(true);
       });
-      socket.once('error', () => done(true));
+      socket.once('error', () => done(false));
     });
-    const answers = await Promise.all(inFlight);
+    const deadline = Date.now() + 5_000;
+    while ((await connects()) && Date.now() < deadline) await sleep(20);
+    // Refused while the requests were still being answered, not only once the process was gone.
+    const refusedWhileDraining = !allAnswered && !(await connects());
+    const answers = await answering;
     expect(answers.map((answer) => answer.status)).toEqual(inFlight.map(() => 200));
     expect(await answers[1]!.json()).toEqual({ members: ['@a:hs'], total: 1 });
-    expect(refused).toBe(true);
+    expect(refusedWhileDraining).toBe(true);
     expect(await exited, stderr()).toBe(0);
     expect(logs.some((line) => line.includes('"cut_requests":0')), logs.slice(-3).join('\n')).toBe(true);
   });
@@ -118,7 +143,7 @@ describe('graceful shutdown on SIGTERM', () => {
       const answered = new Promise((done) => socket.once('close', done));
       // Connection: close, so the answer's connection is gone the moment it is written, while the drain waits.
       socket.write('GET /_matrix/client/versions HTTP/1.1\r\nHost: facade\r\nConnection: close\r\n\r\n');
-      await sleep(150);
+      await untilUpstreamHas(quick, isVersions);
       const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
       child.kill('SIGTERM');
       await answered;
@@ -132,8 +157,9 @@ describe('graceful shutdown on SIGTERM', () => {
 
   it('cuts what is still running after SHUTDOWN_TIMEOUT_MS and still exits 0', async () => {
     const { child, url, logs, stderr } = await startMain({ SYNAPSE_URL: upstream.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '100' });
+    const from = upstream.requests.length;
     const slow = fetch(`${url}/_matrix/client/versions`).then((answer) => answer.status, () => 'cut');
-    await sleep(100);
+    await untilUpstreamHas(upstream, isVersions, { from });
     // 'close', not 'exit': only then has the last of the child's stdout been read (Node emits 'exit' possibly before).
     const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
     child.kill('SIGTERM');
@@ -153,7 +179,7 @@ describe('a second signal during the stop', () => {
     try {
       const { child, url, logs, stderr } = await startMain({ SYNAPSE_URL: slowUpstream.url, PORT: '0', VERIFY_ADMINS: 'false', SHUTDOWN_TIMEOUT_MS: '30000' });
       const slow = fetch(`${url}/_matrix/client/versions`).then((answer) => answer.status, () => 'cut');
-      await sleep(150);
+      await untilUpstreamHas(slowUpstream, isVersions);
       const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
       child.kill('SIGTERM');
       await sleep(300);
@@ -182,9 +208,10 @@ describe('a second signal during the stop', () => {
         DATA_DIR: dataDir,
       });
       // The upstream answers after 700 ms; the client's connection is cut long before.
+      const from = upstream.requests.length;
       const deleted = fetch(`${url}/_synapse/admin/v1/rooms/!b:hs`, { method: 'DELETE', body: '{}', headers: { authorization: 'Bearer t' } })
         .then((answer) => answer.status, () => 'cut');
-      await sleep(150);
+      await untilUpstreamHas(upstream, (request) => request.method === 'DELETE', { from });
       const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
       child.kill('SIGTERM');
       await sleep(100);
