@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../../src/store/sqlite.ts';
 import type { AuditEntryInput } from '../../src/store/store.ts';
 import { FAKE_UPSTREAM, startTestFacade, type TestFacade } from '../support/facade.ts';
-import { replyJson, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
+import { replyJson, startFakeUpstream, untilUpstreamHas, type FakeUpstream } from '../support/fake-upstream.ts';
 
 const ROOM = '!room:hs';
 let upstream: FakeUpstream;
@@ -54,10 +54,12 @@ function rowsOnDisk(): Array<{ kind: string; action: string; method: string; sta
 
 /** Starts `requests`, then a stop that is cut short at once; resolves with how the clients ended. */
 async function cutShortWhileRunning(facade: TestFacade, requests: Array<[string, string, unknown]>): Promise<Array<number | string>> {
+  const from = upstream.requests.length;
   const answers = requests.map(([method, path, body]) =>
     fetch(`${facade.url}${path}`, { method, body: JSON.stringify(body), headers: { authorization: 'Bearer t', 'content-type': 'application/json' } })
       .then((answer) => answer.status, () => 'cut'));
-  await sleep(100);
+  // Every request here is a mutation; the facade's own calls to Synapse (the index's sweep) are GETs.
+  await untilUpstreamHas(upstream, (request) => request.method !== 'GET', { from, count: requests.length });
   const stopped = facade.close();
   facade.cutNow();
   expect(await stopped).toBe(requests.length);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replyJson, startFakeUpstream, type FakeUpstream, type SeenRequest } from '../support/fake-upstream.ts';
+import { replyJson, startFakeUpstream, untilUpstreamHas, type FakeUpstream, type SeenRequest } from '../support/fake-upstream.ts';
 import { SQLITE_FILE } from '../../src/store/sqlite.ts';
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -28,19 +28,6 @@ afterAll(() => {
   rmSync(stderrDir, { recursive: true, force: true });
   return upstream.close();
 });
-
-/**
- * Resolves once `fake` has received `count` requests that `wanted` picks, counted from its `from`th request:
- * those requests are then in flight through the facade. A fixed sleep before the signal raced a loaded machine (the
- * request not yet at the facade when the stop began), which stop 29's CI may have met.
- */
-async function untilUpstreamHas(fake: FakeUpstream, wanted: (request: SeenRequest) => boolean, { from = 0, count = 1 } = {}): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (fake.requests.slice(from).filter(wanted).length < count) {
-    if (Date.now() > deadline) throw new Error(`the upstream did not get ${count} such requests in 10 s`);
-    await sleep(10);
-  }
-}
 
 const isVersions = (request: SeenRequest) => request.url === '/_matrix/client/versions';
 

@@ -69,3 +69,20 @@ export function replyJson(response: ServerResponse, status: number, body: unknow
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   response.end(text);
 }
+
+/**
+ * Resolves once `fake` has received `count` requests that `wanted` picks, counted from its `from`th request: they
+ * are then in flight through the facade. Tests that stop a facade mid-request wait for this, not for a fixed
+ * sleep, which on a loaded machine could begin the stop before the request had reached the facade.
+ */
+export async function untilUpstreamHas(
+  fake: FakeUpstream,
+  wanted: (request: SeenRequest) => boolean,
+  { from = 0, count = 1, timeoutMs = 10_000 }: { from?: number; count?: number; timeoutMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (fake.requests.slice(from).filter(wanted).length < count) {
+    if (Date.now() > deadline) throw new Error(`the upstream did not get ${count} such requests in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
