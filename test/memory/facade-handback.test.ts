@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { FAKE_UPSTREAM, startTestFacade, type TestFacade } from '../support/facade.ts';
 
-const QUIET_MS = 150;
+// Requests come every 20th of it: a tick finds none only if this process stalls for most of an interval.
+const QUIET_MS = 400;
 let upstream: FakeUpstream | undefined;
 let facade: TestFacade | undefined;
 
@@ -24,12 +25,15 @@ describe('memory hand-back in a running facade', () => {
     facade = await startTestFacade(upstream.url, { ...FAKE_UPSTREAM, memoryHandbackQuietMs: QUIET_MS, memoryHandbackGrowthMb: 8 });
     const start = facade.logLines.find((line) => line.includes('"msg":"memory hand-back"'));
     expect(start, 'the start-up line saying what it can do').toMatch(/"trim":"malloc_trim"/);
-    // RSS grows by 16 MiB the facade cannot give back (the test holds it): twice the 8 MiB that makes a hand-back worth it.
-    const held = Buffer.alloc(16 * 1024 * 1024, 7);
-    const until = Date.now() + QUIET_MS * 6;
+    // RSS grows by 16 MiB the facade cannot give back (the test holds it): twice the 8 MiB that makes a hand-back worth
+    // it. It grows only once requests are arriving: grown before the first one, the facade was rightly quiet, and a
+    // tick between the growth and that request handed back (5 runs in 15 on a loaded machine; stop 29's CI failure).
+    let held: Buffer | undefined;
+    const until = Date.now() + QUIET_MS * 4;
     while (Date.now() < until) {
       await fetch(`${facade.url}/_facade/health`).then((response) => response.arrayBuffer());
-      await sleep(QUIET_MS / 5);
+      held ??= Buffer.alloc(16 * 1024 * 1024, 7);
+      await sleep(QUIET_MS / 20);
     }
     expect(await handbacks(facade), 'hand-backs while requests arrived').toBe(0);
     await sleep(QUIET_MS * 4);
@@ -37,7 +41,7 @@ describe('memory hand-back in a running facade', () => {
     expect(facade.logLines.filter((line) => line.includes('memory hand-back: quiet'))).toHaveLength(1);
     await sleep(QUIET_MS * 4);
     expect(await handbacks(facade), 'a second hand-back with no new growth').toBe(1);
-    expect(held[held.length - 1]).toBe(7);
+    expect(held![held!.length - 1]).toBe(7);
   });
 
   it.runIf(!isBuiltin('node:ffi'))('on a Node without node:ffi or --expose-gc, says at start that it has neither, and never hands back', async () => {
